@@ -1,0 +1,10 @@
+import { SimulatorConfig } from '@vcc/config';
+import { runApp } from '@vcc/platform';
+import { SimulatorModule } from './simulator.module';
+
+void runApp({
+  name: 'simulator',
+  summary: 'a vSphere API simulator for the quickstart, benchmarks and fault tests',
+  config: SimulatorConfig,
+  module: () => SimulatorModule,
+});

@@ -1,0 +1,142 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+function yamlFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'vcc-config-')), 'app.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('loadConfig', () => {
+  it('gives every default when there is no file and no environment', () => {
+    const config = loadConfig(ControllerConfig, { env: {} });
+    expect(config.http.port).toBe(8080);
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.embedded.dataDir).toBe('./data/postgres');
+    expect(config).toBeInstanceOf(ControllerConfig);
+  });
+
+  it('reads the YAML file and keeps defaults for keys it does not set', () => {
+    const file = yamlFile('http:\n  port: 9001\ndatabase:\n  poolSize: 3\n');
+    const config = loadConfig(ControllerConfig, { file, env: {} });
+    expect(config.http.port).toBe(9001);
+    expect(config.http.host).toBe('127.0.0.1');
+    expect(config.database.poolSize).toBe(3);
+    expect(config.database.migrate).toBe(true);
+  });
+
+  it('takes the file from VCC_CONFIG when --config is absent', () => {
+    const file = yamlFile('http:\n  port: 9002\n');
+    expect(loadConfig(ControllerConfig, { env: { VCC_CONFIG: file } }).http.port).toBe(9002);
+  });
+
+  it('lets the environment override any key, typed by the schema', () => {
+    const file = yamlFile('http:\n  port: 9001\n');
+    const config = loadConfig(ControllerConfig, {
+      file,
+      env: {
+        VCC_HTTP_PORT: '9100',
+        VCC_DATABASE_MIGRATE: 'false',
+        VCC_DATABASE_EMBEDDED_DATA_DIR: '/srv/pg',
+      },
+    });
+    expect(config.http.port).toBe(9100);
+    expect(config.database.migrate).toBe(false);
+    expect(config.database.embedded.dataDir).toBe('/srv/pg');
+  });
+
+  it('reads a value from a file named by VCC_<KEY>_FILE or by <key>File in YAML', () => {
+    const secret = yamlFile('postgres://vcc:s3cret@db:5432/vcc\n');
+    expect(loadConfig(ControllerConfig, { env: { VCC_DATABASE_URL_FILE: secret } }).database.url).toBe(
+      'postgres://vcc:s3cret@db:5432/vcc',
+    );
+    const file = yamlFile(`database:\n  urlFile: ${secret}\n`);
+    expect(loadConfig(ControllerConfig, { file, env: {} }).database.url).toBe(
+      'postgres://vcc:s3cret@db:5432/vcc',
+    );
+  });
+
+  it('names the key, the value seen, where it came from and the expected form', () => {
+    const problems = problemsOf(() => loadConfig(ControllerConfig, { env: { VCC_HTTP_PORT: 'eighty' } }));
+    expect(problems).toEqual([
+      'http.port: must not be greater than 65535; must not be less than 0; must be an integer number; got "eighty" from VCC_HTTP_PORT',
+    ]);
+  });
+
+  it('reports every bad key at once, including wrong types in the file and unknown keys', () => {
+    const file = yamlFile('http:\n  port: "8080"\n  hots: x\nlog:\n  level: loud\n');
+    const problems = problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }));
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^http\.hots: is not a known key; got "x"/);
+    expect(problems[1]).toMatch(
+      /^http\.port: .*must be an integer number; got "8080" from file .*app\.yaml$/,
+    );
+    expect(problems[2]).toMatch(
+      /^log\.level: must be one of the following values: fatal, error, warn, info, debug, trace; got "loud"/,
+    );
+  });
+
+  it('never prints a secret value in an error', () => {
+    const problems = problemsOf(() =>
+      loadConfig(ControllerConfig, { env: { VCC_DATABASE_URL: 'mysql://root:hunter2@db' } }),
+    );
+    expect(problems).toEqual([
+      'database.url: must be a postgres:// URL; got <redacted> from VCC_DATABASE_URL',
+    ]);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('rejects a missing file, invalid YAML and a top level that is not a mapping, naming the file', () => {
+    expect(
+      problemsOf(() => loadConfig(ControllerConfig, { file: '/nonexistent/vcc.yaml', env: {} })),
+    ).toEqual(['config file /nonexistent/vcc.yaml: not found']);
+    const broken = yamlFile('http:\n  port: [1,\n');
+    expect(problemsOf(() => loadConfig(ControllerConfig, { file: broken, env: {} }))[0]).toMatch(
+      /^config file .*app\.yaml: not valid YAML at line \d+/,
+    );
+    const list = yamlFile('- a\n- b\n');
+    expect(problemsOf(() => loadConfig(ControllerConfig, { file: list, env: {} }))[0]).toMatch(
+      /expected a mapping of keys at the top level/,
+    );
+  });
+});
+
+describe('describeConfig', () => {
+  it('lists every key with its environment variable and default', () => {
+    const keys = describeConfig(ControllerConfig);
+    expect(keys.map((k) => k.key)).toEqual([
+      'http.host',
+      'http.port',
+      'http.bodyLimitBytes',
+      'database.url',
+      'database.migrate',
+      'database.poolSize',
+      'database.embedded.dataDir',
+      'database.embedded.port',
+      'database.embedded.timeoutSeconds',
+      'log.level',
+    ]);
+    expect(keys.find((k) => k.key === 'database.embedded.dataDir')).toMatchObject({
+      env: 'VCC_DATABASE_EMBEDDED_DATA_DIR',
+      defaultValue: './data/postgres',
+      kind: 'string',
+    });
+    expect(keys.find((k) => k.key === 'database.url')?.secret).toBe(true);
+  });
+
+  it('derives environment names from camelCase keys', () => {
+    expect(envName(['http', 'bodyLimitBytes'])).toBe('VCC_HTTP_BODY_LIMIT_BYTES');
+  });
+});

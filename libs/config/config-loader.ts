@@ -1,0 +1,248 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { keyNotes } from './config-key.decorator';
+
+/** Every environment variable that configures vcc starts with this. */
+export const ENV_PREFIX = 'VCC_';
+/** Names the config file when `--config` is not given. */
+export const CONFIG_FILE_ENV = `${ENV_PREFIX}CONFIG`;
+
+type Environment = Record<string, string | undefined>;
+type Plain = Record<string, unknown>;
+type Kind = 'string' | 'number' | 'boolean' | 'list' | 'section' | 'value';
+
+/** A configuration that cannot be used; the app prints `problems` and exits with code 2. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+export interface LoadOptions {
+  /** Path from `--config`; falls back to $VCC_CONFIG, then to no file (defaults and environment only). */
+  file?: string;
+  env?: Environment;
+}
+
+export interface KeyDescription {
+  key: string;
+  env: string;
+  kind: Kind;
+  defaultValue: unknown;
+  doc?: string;
+  secret: boolean;
+}
+
+/**
+ * Loads one app's configuration: the YAML file, then environment overrides, then class-validator.
+ * Every key `a.bKey` can be set by `VCC_A_B_KEY`, and read from a file by `VCC_A_B_KEY_FILE` or by
+ * `bKeyFile: /path` in YAML. Throws ConfigError listing every bad key at once.
+ */
+export function loadConfig<T extends object>(schema: ClassConstructor<T>, options: LoadOptions = {}): T {
+  // The one place in vcc that reads the process environment.
+  const env = options.env ?? process.env;
+  const file = options.file ?? env[CONFIG_FILE_ENV];
+  const problems: string[] = [];
+  const origin = new Map<string, string>();
+  const raw = file ? readYamlFile(file) : {};
+  const fileLabel = file ? `file ${file}` : 'defaults';
+
+  applyOverrides(schema, raw, [], env, origin, problems, fileLabel);
+  if (problems.length) throw new ConfigError(problems);
+
+  const config = plainToInstance(schema, raw);
+  const errors = validateSync(config, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+  });
+  for (const error of errors) describeErrors(error, [], schema.prototype, origin, fileLabel, problems);
+  if (problems.length) throw new ConfigError(problems.sort());
+  return config;
+}
+
+/** Every key of a schema, depth first, for `--help` and the README's configuration reference. */
+export function describeConfig(schema: ClassConstructor<object>, path: string[] = []): KeyDescription[] {
+  const defaults = new schema() as Plain;
+  return keysOf(schema).flatMap((key) => {
+    const kind = kindOf(schema, key);
+    const keyPath = [...path, key];
+    if (kind === 'section') return describeConfig(sectionClass(schema, key), keyPath);
+    const notes = keyNotes(schema.prototype, key);
+    return [
+      {
+        key: keyPath.join('.'),
+        env: envName(keyPath),
+        kind,
+        defaultValue: defaults[key],
+        doc: notes.doc,
+        secret: notes.secret ?? false,
+      },
+    ];
+  });
+}
+
+export function envName(path: string[]): string {
+  return ENV_PREFIX + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
+}
+
+function readYamlFile(file: string): Plain {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
+    throw new ConfigError([`config file ${file}: ${reason}`]);
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    throw new ConfigError([
+      `config file ${file}: not valid YAML${where}: ${(error as Error).message.split('\n')[0]}`,
+    ]);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError([
+      `config file ${file}: expected a mapping of keys at the top level, got ${typeof parsed}`,
+    ]);
+  }
+  return parsed as Plain;
+}
+
+function keysOf(schema: ClassConstructor<object>): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}
+
+/**
+ * A key's kind comes from its default value, or from its declared type when it has no default
+ * (decorator metadata only records annotated types).
+ */
+function kindOf(schema: ClassConstructor<object>, key: string): Kind {
+  const sample: unknown = (new schema() as Plain)[key];
+  const type: unknown =
+    sample !== undefined && sample !== null
+      ? sample.constructor
+      : Reflect.getMetadata('design:type', schema.prototype, key);
+  if (type === String) return 'string';
+  if (type === Number) return 'number';
+  if (type === Boolean) return 'boolean';
+  if (type === Array) return 'list';
+  if (typeof type === 'function' && keysOf(type as ClassConstructor<object>).length > 0) return 'section';
+  return 'value';
+}
+
+function sectionClass(schema: ClassConstructor<object>, key: string): ClassConstructor<object> {
+  return ((new schema() as Plain)[key] as object).constructor as ClassConstructor<object>;
+}
+
+/** Environment values are text: strings stay as written, everything else is read as a YAML value. */
+function parseText(kind: Kind, text: string): unknown {
+  if (kind === 'string') return text;
+  try {
+    return parseYaml(text);
+  } catch {
+    return text;
+  }
+}
+
+function readSecretFile(file: string, key: string, problems: string[]): string | undefined {
+  try {
+    return readFileSync(resolve(file), 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    problems.push(`${key}: cannot read file ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+function applyOverrides(
+  schema: ClassConstructor<object>,
+  raw: Plain,
+  path: string[],
+  env: Environment,
+  origin: Map<string, string>,
+  problems: string[],
+  fileLabel: string,
+): void {
+  for (const key of keysOf(schema)) {
+    const keyPath = [...path, key];
+    const dotted = keyPath.join('.');
+    const variable = envName(keyPath);
+    const kind = kindOf(schema, key);
+    const fileKey = `${key}File`;
+
+    if (typeof raw[fileKey] === 'string') {
+      const text = readSecretFile(raw[fileKey], dotted, problems);
+      if (text !== undefined) raw[key] = parseText(kind, text);
+      origin.set(dotted, `file ${raw[fileKey]} (${fileLabel}, key ${[...path, fileKey].join('.')})`);
+      delete raw[fileKey];
+    }
+    const fromFile = env[`${variable}_FILE`];
+    if (fromFile !== undefined) {
+      const text = readSecretFile(fromFile, dotted, problems);
+      if (text !== undefined) raw[key] = parseText(kind, text);
+      origin.set(dotted, `file ${fromFile} (from ${variable}_FILE)`);
+    }
+    const value = env[variable];
+    if (value !== undefined) {
+      raw[key] = parseText(kind, value);
+      origin.set(dotted, variable);
+    }
+    if (kind === 'section') {
+      const section = raw[key] ?? {};
+      if (typeof section === 'object' && section !== null && !Array.isArray(section)) {
+        applyOverrides(
+          sectionClass(schema, key),
+          section as Plain,
+          keyPath,
+          env,
+          origin,
+          problems,
+          fileLabel,
+        );
+        if (raw[key] !== undefined || Object.keys(section).length > 0) raw[key] = section;
+      }
+    }
+  }
+}
+
+function describeErrors(
+  error: ValidationError,
+  path: string[],
+  prototype: object,
+  origin: Map<string, string>,
+  fileLabel: string,
+  problems: string[],
+): void {
+  const keyPath = [...path, error.property];
+  const dotted = keyPath.join('.');
+  if (error.constraints) {
+    const messages = Object.entries(error.constraints).map(([name, message]) =>
+      name === 'whitelistValidation' ? 'is not a known key' : message.replace(`${error.property} `, ''),
+    );
+    const secret = keyNotes(prototype, error.property).secret;
+    const seen =
+      error.value === undefined ? 'it is not set' : `got ${secret ? '<redacted>' : show(error.value)}`;
+    const from = origin.get(dotted) ?? (error.value === undefined ? undefined : fileLabel);
+    const where = from ? ` from ${from}` : ` (set it in the config file or ${envName(keyPath)})`;
+    problems.push(`${dotted}: ${messages.join('; ')}; ${seen}${where}`);
+  }
+  const nested =
+    error.value && typeof error.value === 'object' ? Object.getPrototypeOf(error.value) : prototype;
+  for (const child of error.children ?? []) {
+    // Array elements appear as children named by index; their prototype is the element's.
+    describeErrors(child, keyPath, nested ?? prototype, origin, fileLabel, problems);
+  }
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+export * from './app-configs';
+export * from './config-key.decorator';
+export * from './config-loader';
+export * from './sections';

@@ -1,0 +1,7 @@
+export * from './data-source';
+export * from './database.module';
+export * from './database.resource';
+export * from './embedded-postgres';
+export * from './entities/vcenter.entity';
+export * from './migrate';
+export * from './partitions';

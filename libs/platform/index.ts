@@ -1,0 +1,4 @@
+export * from './exception.filter';
+export * from './health.controller';
+export * from './run-app';
+export * from './validation';

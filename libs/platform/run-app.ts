@@ -1,0 +1,212 @@
+import { Logger as NestLogger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import type { ClassConstructor } from 'class-transformer';
+import { ConfigError, describeConfig, loadConfig, type BaseAppConfig, CONFIG_FILE_ENV } from '@vcc/config';
+import { version } from '../../package.json';
+import { AllExceptionsFilter } from './exception.filter';
+import { AppIdentity, HealthController, HealthService } from './health.controller';
+import { loggerParams } from './logging';
+import { strictValidationPipe } from './validation';
+
+type Flags = NonNullable<ParseArgsConfig['options']>;
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+/** Runs before the HTTP app (or a command) and is undone after it, e.g. an embedded PostgreSQL. */
+export interface Resource<C> {
+  start(config: C, logger: pino.Logger): Promise<void>;
+  stop(logger: pino.Logger): Promise<void>;
+}
+
+export interface AppCommand<C> {
+  summary: string;
+  run(config: C, logger: pino.Logger, flags: FlagValues): Promise<number>;
+}
+
+export interface AppDefinition<C extends BaseAppConfig> {
+  name: string;
+  summary: string;
+  config: ClassConstructor<C>;
+  flags?: Flags & Record<string, { description?: string }>;
+  // NoInfer: the app's config class alone decides C; resources and commands may be generic.
+  commands?: Record<string, AppCommand<NoInfer<C>>>;
+  resources?: Resource<NoInfer<C>>[];
+  module(config: NoInfer<C>, flags: FlagValues): DynamicModule | Type<unknown>;
+}
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad command line or configuration. */
+export const EXIT_BAD_CONFIG = 2;
+
+const commonFlags = {
+  config: { type: 'string', short: 'c', description: `YAML config file (default: $${CONFIG_FILE_ENV})` },
+  help: { type: 'boolean', short: 'h', description: 'print this help and exit' },
+  version: { type: 'boolean', description: 'print the version and exit' },
+} as const;
+
+export function usage<C extends BaseAppConfig>(app: AppDefinition<C>): string {
+  const flags = { ...commonFlags, ...app.flags } as Record<
+    string,
+    { type: string; short?: string; description?: string }
+  >;
+  const commands = Object.entries(app.commands ?? {});
+  const lines = [
+    `vcc ${app.name} ${version}: ${app.summary}`,
+    '',
+    `usage: node dist/apps/${app.name}/main.js${commands.length ? ' [command]' : ''} [options]`,
+  ];
+  if (commands.length) {
+    lines.push('', 'commands:', '  (none)         serve HTTP until SIGINT/SIGTERM');
+    for (const [name, command] of commands) lines.push(`  ${name.padEnd(14)} ${command.summary}`);
+  }
+  lines.push('', 'options:');
+  for (const [name, flag] of Object.entries(flags)) {
+    const spelled = `${flag.short ? `-${flag.short}, ` : '    '}--${name}${flag.type === 'string' ? ' VALUE' : ''}`;
+    lines.push(`  ${spelled.padEnd(24)} ${flag.description ?? ''}`);
+  }
+  lines.push(
+    '',
+    'configuration keys (YAML path, environment variable, default); any key can also be read from a file',
+    'named by <key>File in YAML or by <VARIABLE>_FILE:',
+  );
+  for (const key of describeConfig(app.config)) {
+    const shown =
+      key.secret || key.defaultValue === undefined ? '' : ` = ${JSON.stringify(key.defaultValue)}`;
+    lines.push(`  ${key.key} (${key.env})${shown}`);
+    if (key.doc) lines.push(`      ${key.doc}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fail(app: string, message: string): never {
+  process.stderr.write(`vcc ${app}: ${message}\n`);
+  process.exit(EXIT_BAD_CONFIG);
+}
+
+/**
+ * The main of every vcc app: parses flags, loads and validates the config (exit 2 on any problem),
+ * starts resources, then either runs a command or serves HTTP until SIGINT/SIGTERM, and shuts down
+ * in reverse order.
+ */
+export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Promise<void> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ options: { ...commonFlags, ...app.flags }, allowPositionals: true, strict: true });
+  } catch (error) {
+    fail(app.name, `${(error as Error).message}\n(run with --help for the options)`);
+  }
+  const flags = parsed.values as FlagValues;
+  if (flags.help) {
+    process.stdout.write(usage(app));
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`${version}\n`);
+    return;
+  }
+  const [commandName, ...extra] = parsed.positionals;
+  const command = commandName === undefined ? undefined : app.commands?.[commandName];
+  if (commandName !== undefined && !command) fail(app.name, `unknown command '${commandName}' (see --help)`);
+  if (extra.length) fail(app.name, `unexpected arguments: ${extra.join(' ')}`);
+
+  let config: C;
+  try {
+    config = loadConfig(app.config, { file: flags.config as string | undefined });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(app.name, error.message);
+    throw error;
+  }
+
+  const logger = pino({
+    ...loggerParams(app.name, config.log.level).pinoHttp,
+    name: undefined,
+  } as pino.LoggerOptions);
+  const started: Resource<C>[] = [];
+  const stopResources = async (): Promise<void> => {
+    for (const resource of started.reverse()) await resource.stop(logger);
+  };
+  try {
+    for (const resource of app.resources ?? []) {
+      await resource.start(config, logger);
+      started.push(resource);
+    }
+    if (command) {
+      const code = await command.run(config, logger, flags);
+      await stopResources();
+      process.exit(code);
+    }
+    await serve(app, config, flags, logger, stopResources);
+  } catch (error) {
+    logger.fatal({ err: error }, `${app.name} failed to start: ${(error as Error).message}`);
+    await stopResources().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+async function serve<C extends BaseAppConfig>(
+  app: AppDefinition<C>,
+  config: C,
+  flags: FlagValues,
+  logger: pino.Logger,
+  stopResources: () => Promise<void>,
+): Promise<void> {
+  const rootModule = platformModule(app, config, flags);
+  const nest = await NestFactory.create<NestFastifyApplication>(
+    rootModule,
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
+    { bufferLogs: true },
+  );
+  nest.useLogger(nest.get(Logger));
+  nest.useGlobalPipes(strictValidationPipe());
+  nest.useGlobalFilters(new AllExceptionsFilter());
+  await nest.listen(config.http.port, config.http.host);
+  const address = nest.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  new NestLogger('Bootstrap').log(`${app.name} listening on http://${config.http.host}:${port}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ context: 'Bootstrap' }, `${signal} received, shutting down`);
+    const deadline = setTimeout(() => {
+      logger.error({ context: 'Bootstrap' }, 'shutdown took longer than 30 s, exiting');
+      process.exit(1);
+    }, 30_000);
+    deadline.unref();
+    try {
+      await nest.close();
+      await stopResources();
+      logger.info({ context: 'Bootstrap' }, 'stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ context: 'Bootstrap', err: error }, `shutdown failed: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+function platformModule<C extends BaseAppConfig>(
+  app: AppDefinition<C>,
+  config: C,
+  flags: FlagValues,
+): DynamicModule {
+  const configProvider: Provider = { provide: app.config, useValue: config };
+  const identity: Provider = { provide: AppIdentity, useValue: new AppIdentity(app.name, version) };
+
+  @Module({})
+  class PlatformModule {}
+
+  return {
+    module: PlatformModule,
+    global: true,
+    imports: [LoggerModule.forRoot(loggerParams(app.name, config.log.level)), app.module(config, flags)],
+    controllers: [HealthController],
+    providers: [configProvider, identity, HealthService],
+    exports: [configProvider, identity, HealthService],
+  };
+}
