@@ -29,6 +29,7 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       testTimeout: 120_000,
     },
   ],

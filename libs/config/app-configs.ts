@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
-import { DatabaseConfig, HttpConfig, LogConfig } from './sections';
+import { ControllerClientConfig, DatabaseConfig, HttpConfig, LogConfig } from './sections';
 
 // Each app listens on its own default port so the whole cluster runs on one host without edits.
 class ControllerHttpConfig extends HttpConfig {
@@ -39,6 +39,10 @@ export class CollectorConfig extends BaseAppConfig {
   @Type(() => CollectorHttpConfig)
   @ValidateNested()
   http = new CollectorHttpConfig();
+
+  @Type(() => ControllerClientConfig)
+  @ValidateNested()
+  controller = new ControllerClientConfig();
 }
 
 export class AggregatorConfig extends BaseAppConfig {

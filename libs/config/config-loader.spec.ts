@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
+import { CollectorConfig, ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -138,5 +138,16 @@ describe('describeConfig', () => {
 
   it('derives environment names from camelCase keys', () => {
     expect(envName(['http', 'bodyLimitBytes'])).toBe('VCC_HTTP_BODY_LIMIT_BYTES');
+  });
+});
+
+describe('required keys', () => {
+  it('names a missing required key and the variable that would set it', () => {
+    const problems = problemsOf(() =>
+      loadConfig(CollectorConfig, { env: { VCC_CONTROLLER_URL: 'http://controller:8080' } }),
+    );
+    expect(problems).toEqual([
+      'controller.token: must be a string; it is not set (set it in the config file or VCC_CONTROLLER_TOKEN)',
+    ]);
   });
 });

@@ -178,22 +178,26 @@ function applyOverrides(
     const kind = kindOf(schema, key);
     const fileKey = `${key}File`;
 
-    if (typeof raw[fileKey] === 'string') {
-      const text = readSecretFile(raw[fileKey], dotted, problems);
-      if (text !== undefined) raw[key] = parseText(kind, text);
-      origin.set(dotted, `file ${raw[fileKey]} (${fileLabel}, key ${[...path, fileKey].join('.')})`);
-      delete raw[fileKey];
-    }
-    const fromFile = env[`${variable}_FILE`];
-    if (fromFile !== undefined) {
-      const text = readSecretFile(fromFile, dotted, problems);
-      if (text !== undefined) raw[key] = parseText(kind, text);
-      origin.set(dotted, `file ${fromFile} (from ${variable}_FILE)`);
-    }
+    // Precedence: VCC_<KEY>, then VCC_<KEY>_FILE, then the YAML file's `<key>File`, then its `<key>`.
     const value = env[variable];
+    const fromEnvFile = env[`${variable}_FILE`];
+    const fromYamlFile = raw[fileKey];
+    delete raw[fileKey];
     if (value !== undefined) {
       raw[key] = parseText(kind, value);
       origin.set(dotted, variable);
+    } else if (fromEnvFile !== undefined) {
+      const text = readSecretFile(fromEnvFile, dotted, problems);
+      if (text !== undefined) raw[key] = parseText(kind, text);
+      origin.set(dotted, `file ${fromEnvFile} (from ${variable}_FILE)`);
+    } else if (fromYamlFile !== undefined && typeof fromYamlFile !== 'string') {
+      problems.push(
+        `${[...path, fileKey].join('.')}: must be a file path; got ${show(fromYamlFile)} from ${fileLabel}`,
+      );
+    } else if (typeof fromYamlFile === 'string') {
+      const text = readSecretFile(fromYamlFile, dotted, problems);
+      if (text !== undefined) raw[key] = parseText(kind, text);
+      origin.set(dotted, `file ${fromYamlFile} (${fileLabel}, key ${[...path, fileKey].join('.')})`);
     }
     if (kind === 'section') {
       const section = raw[key] ?? {};

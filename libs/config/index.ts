@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 export * from './app-configs';
 export * from './config-key.decorator';
 export * from './config-loader';

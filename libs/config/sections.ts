@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -5,6 +6,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUrl,
   Matches,
   Max,
   Min,
@@ -74,4 +76,15 @@ export class DatabaseConfig {
   @Type(() => EmbeddedPostgresConfig)
   @ValidateNested()
   embedded = new EmbeddedPostgresConfig();
+}
+
+export class ControllerClientConfig {
+  @Doc('base URL of the controller, e.g. http://controller:8080 (required)')
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  url: string;
+
+  @Doc('bearer token with the collector role (required; prefer tokenFile)')
+  @Secret()
+  @IsString()
+  token: string;
 }

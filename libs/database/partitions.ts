@@ -75,14 +75,16 @@ export async function maintainMonthlyPartitions(
   table: string,
   policy: PartitionPolicy,
 ): Promise<PartitionPlan> {
-  const rows = (await db.query(
+  const result = await db.query(
     `SELECT child.relname AS name
        FROM pg_inherits
        JOIN pg_class parent ON parent.oid = pg_inherits.inhparent
        JOIN pg_class child ON child.oid = pg_inherits.inhrelid
       WHERE parent.oid = $1::regclass`,
     [table],
-  )) as { name: string }[];
+  );
+  // TypeORM returns the rows, a pg client a result object holding them.
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string }[];
   const plan = planMonthlyPartitions(
     table,
     rows.map((row) => row.name),
