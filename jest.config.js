@@ -1,22 +1,15 @@
 // Two suites: `unit` (no services, stubs allowed) and `e2e` (real PostgreSQL, vcsim, InfluxDB,
 // VictoriaMetrics and the built apps). `npm test` runs both.
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2022',
-      keepClassNames: true,
-    },
-    module: { type: 'commonjs' },
-    sourceMaps: 'inline',
-  },
+// ts-jest transpiles each file on its own (type checking is `npm run lint`'s job). CommonJS here,
+// so that Jest's module system can load everything.
+const tsJest = [
+  'ts-jest',
+  { tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node10', sourceMap: true } },
 ];
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: { '^@vcc/(.*)$': '<rootDir>/libs/$1' },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
@@ -30,7 +23,7 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/e2e-setup.ts'],
     },
   ],
 };
