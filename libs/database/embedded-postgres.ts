@@ -54,7 +54,7 @@ export class EmbeddedPostgresServer {
   }
 
   static async start(options: EmbeddedPostgresOptions, logger: pino.Logger): Promise<EmbeddedPostgresServer> {
-    const dataDir = resolve(options.dataDir);
+    const dataDir = effectiveDataDir(resolve(options.dataDir), logger);
     const database = options.database ?? 'vcc';
     const running = runningPort(dataDir);
     if (running !== undefined) {
@@ -90,7 +90,6 @@ export class EmbeddedPostgresServer {
     const log = this.logger.child({ context: 'EmbeddedPostgres' });
     const asRoot = userInfo().uid === 0;
     mkdirSync(dirname(dataDir), { recursive: true });
-    if (asRoot) assertReachableByPostgresUser(dirname(dataDir));
     const EmbeddedPostgres = await loadEmbeddedPostgres(asRoot);
     detachExitHook();
     const server = new EmbeddedPostgres({
@@ -193,18 +192,34 @@ function packageRoot(file: string, name: string): string {
   return file.slice(0, at + marker.length - 1);
 }
 
-/** The postgres user (neither owner nor, usually, group) needs search permission on every ancestor. */
-function assertReachableByPostgresUser(dir: string): void {
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      throw new Error(
-        `as root, the embedded PostgreSQL runs as the 'postgres' user, which cannot enter ${current} ` +
-          `(mode ${(mode & 0o777).toString(8)}): set database.embedded.dataDir to a directory it can reach ` +
-          `(for example /var/lib/vcc/postgres) or run vcc as a regular user`,
-      );
-    }
-    if (current === parse(current).root) return;
+/** Where root keeps embedded data that the postgres user could not reach at the configured path. */
+export const ROOT_FALLBACK_DATA_BASE = '/var/lib/vcc/embedded-postgres';
+
+/**
+ * As root the server runs as the postgres user, which needs search permission on every ancestor
+ * of its data directory. When the configured one sits in a private directory (a 0700 home or temp
+ * directory), the data goes to a directory of its own under ROOT_FALLBACK_DATA_BASE instead, named
+ * after the configured path so that a restart finds it again; the log says where.
+ */
+function effectiveDataDir(dataDir: string, logger: pino.Logger): string {
+  if (userInfo().uid !== 0) return dataDir;
+  const blocked = firstUnsearchableAncestor(dirname(dataDir));
+  if (!blocked) return dataDir;
+  const name = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  const fallback = join(ROOT_FALLBACK_DATA_BASE, name);
+  mkdirSync(ROOT_FALLBACK_DATA_BASE, { recursive: true, mode: 0o755 });
+  logger.warn(
+    { context: 'EmbeddedPostgres', configured: dataDir, dataDir: fallback },
+    `as root the embedded PostgreSQL runs as the postgres user, which cannot enter ${blocked}; ` +
+      `keeping its data in ${fallback} instead of ${dataDir}`,
+  );
+  return fallback;
+}
+
+function firstUnsearchableAncestor(dir: string): string | undefined {
+  for (let current = dir; ; current = dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return current;
+    if (current === parse(current).root) return undefined;
   }
 }
 
