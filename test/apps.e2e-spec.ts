@@ -60,6 +60,9 @@ describe('apps without a database', () => {
       const response = await fetch(`${running.url}/health`);
       expect(response.status).toBe(200);
       expect(await response.json()).toMatchObject({ status: 'ok', app });
+      const metrics = await fetch(`${running.url}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      expect(await metrics.text()).toMatch(/^vcc_process_cpu_seconds_total /m);
       const line = running.logs().find((entry) => String(entry.message).includes('listening on'));
       expect(line).toEqual({
         level: 'info',

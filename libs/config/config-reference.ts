@@ -1,7 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ClassConstructor } from 'class-transformer';
-import { AggregatorConfig, CollectorConfig, ControllerConfig, SimulatorConfig } from './app-configs';
+import { AggregatorConfig } from './aggregator.config';
+import { CollectorConfig } from './collector.config';
+import { ControllerConfig } from './controller.config';
+import { SimulatorConfig } from './simulator.config';
 import { describeConfig } from './config-loader';
 
 export const APP_CONFIGS: Record<string, ClassConstructor<object>> = {

@@ -10,6 +10,7 @@ import { version } from '../../package.json';
 import { AllExceptionsFilter } from './exception.filter';
 import { AppIdentity, HealthController, HealthService } from './health.controller';
 import { loggerParams } from './logging';
+import { MetricsController } from './metrics.controller';
 import { strictValidationPipe } from './validation';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
@@ -205,7 +206,7 @@ function platformModule<C extends BaseAppConfig>(
     module: PlatformModule,
     global: true,
     imports: [LoggerModule.forRoot(loggerParams(app.name, config.log.level)), app.module(config, flags)],
-    controllers: [HealthController],
+    controllers: [HealthController, MetricsController],
     providers: [configProvider, identity, HealthService],
     exports: [configProvider, identity, HealthService],
   };
