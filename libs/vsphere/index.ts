@@ -1,0 +1,2 @@
+export * from './default-counters';
+export * from './inventory.types';
