@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { entityTags } from '../line-protocol';
+import { VimFaultError } from '../soap/vim-fault.error';
+import { QueryPerfParser, type CounterField, type EntityOutput } from './query-perf.parser';
+
+const fixture = (name: string): string => readFileSync(join(__dirname, '../fixtures', name), 'utf8');
+
+const vmFields = new Map<number, CounterField>([
+  [2, { measurement: 'vsphere_vm_cpu', field: 'usage_average' }],
+  [6, { measurement: 'vsphere_vm_cpu', field: 'usagemhz_average' }],
+  [24, { measurement: 'vsphere_vm_mem', field: 'usage_average' }],
+  [173, { measurement: 'vsphere_vm_virtualDisk', field: 'numberWriteAveraged_average' }],
+]);
+const hostFields = new Map<number, CounterField>([
+  [2, { measurement: 'vsphere_host_cpu', field: 'usage_average' }],
+]);
+const entities = new Map<string, EntityOutput>([
+  ['vm-42', { tags: entityTags({ vcenter: 'vc1', moid: 'vm-42', vmname: 'db 01' }), fields: vmFields }],
+  ['vm-61', { tags: entityTags({ vcenter: 'vc1', moid: 'vm-61', vmname: 'web' }), fields: vmFields }],
+  [
+    'host-9',
+    { tags: entityTags({ vcenter: 'vc1', moid: 'host-9', esxhostname: 'esx1' }), fields: hostFields },
+  ],
+]);
+
+describe('QueryPerfParser', () => {
+  it('turns a vCenter response into line protocol: instances as tags, fields grouped, -1 dropped', () => {
+    const result = QueryPerfParser.parse(fixture('query-perf-vcenter.xml'), entities);
+    const t1 = Date.parse('2026-11-23T10:00:20Z') / 1000;
+    const t2 = t1 + 20;
+    expect(result.lines.split('\n').filter(Boolean)).toEqual([
+      `vsphere_vm_cpu,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=1250i,usagemhz_average=300i ${t1}`,
+      `vsphere_vm_cpu,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=1300i,usagemhz_average=320i ${t2}`,
+      `vsphere_vm_cpu,instance=0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=2000i ${t1}`,
+      `vsphere_vm_cpu,instance=0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=2100i ${t2}`,
+      `vsphere_vm_cpu,instance=1,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=500i ${t1}`,
+      `vsphere_vm_cpu,instance=1,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=500i ${t2}`,
+      `vsphere_vm_mem,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=4100i ${t1}`,
+      `vsphere_vm_mem,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=4150i ${t2}`,
+      `vsphere_vm_virtualDisk,instance=scsi0:0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 numberWriteAveraged_average=12i ${t1}`,
+      `vsphere_vm_virtualDisk,instance=scsi0:0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 numberWriteAveraged_average=0i ${t2}`,
+      `vsphere_vm_virtualDisk,instance=scsi0:1,moid=vm-42,vcenter=vc1,vmname=db\\ 01 numberWriteAveraged_average=3i ${t1}`,
+      `vsphere_vm_virtualDisk,instance=scsi0:1,moid=vm-42,vcenter=vc1,vmname=db\\ 01 numberWriteAveraged_average=4i ${t2}`,
+      `vsphere_host_cpu,esxhostname=esx1,moid=host-9,vcenter=vc1 usage_average=5000i ${t2}`,
+    ]);
+    expect(result.points).toBe(15);
+    expect(result.lineCount).toBe(13);
+    // The newest sample with a value: 10:01:00 held only -1 for vm-42.
+    expect(result.lastSampleByEntity).toEqual({ 'vm-42': t2, 'host-9': t2 });
+    expect(result.unknownSeries).toBe(1); // counter 999 was not asked for
+    expect(result.misalignedSeries).toBe(0);
+  });
+
+  it('reads vcsim: xsi on an unusual prefix, newest-first nanosecond timestamps, * not expanded, a series missing a value', () => {
+    const result = QueryPerfParser.parse(fixture('query-perf-vcsim.xml'), entities);
+    const newest = Math.floor(Date.parse('2026-11-23T10:01:00Z') / 1000);
+    expect(result.lines.split('\n').filter(Boolean)).toEqual([
+      `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=81i ${newest}`,
+      `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=77i ${newest - 20}`,
+      `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=90i ${newest - 40}`,
+    ]);
+    expect(result.misalignedSeries).toBe(1); // counter 24 has 2 values for 3 samples: their times are unknowable
+    expect(result.lastSampleByEntity).toEqual({ 'vm-61': newest });
+  });
+
+  it('gives the same result when the response arrives in small pieces', () => {
+    const xml = fixture('query-perf-vcenter.xml');
+    const whole = QueryPerfParser.parse(xml, entities);
+    const parser = new QueryPerfParser(entities);
+    for (let at = 0; at < xml.length; at += 7) parser.write(xml.slice(at, at + 7));
+    expect(parser.close()).toEqual(whole);
+  });
+
+  it('raises the fault a response carries, with its type and detail', () => {
+    expect(() => QueryPerfParser.parse(fixture('fault-not-authenticated.xml'), entities)).toThrow(
+      new VimFaultError('NotAuthenticated', 'The session is not authenticated.'),
+    );
+    let fault: unknown;
+    try {
+      QueryPerfParser.parse(fixture('fault-query-spec-size.xml'), entities);
+    } catch (error) {
+      fault = error;
+    }
+    expect(fault).toBeInstanceOf(VimFaultError);
+    expect((fault as VimFaultError).faultType).toBe('InvalidArgument');
+    expect((fault as VimFaultError).detail).toEqual({ invalidProperty: 'querySpec.size' });
+  });
+
+  it('refuses CSV results rather than misreading them', () => {
+    const csv = fixture('query-perf-vcenter.xml').replace(/PerfEntityMetric"/g, 'PerfEntityMetricCSV"');
+    expect(() => QueryPerfParser.parse(csv, entities)).toThrow(/PerfEntityMetricCSV/);
+  });
+});

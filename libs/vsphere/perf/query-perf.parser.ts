@@ -1,0 +1,216 @@
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { lineHead, type EntityTags } from '../line-protocol';
+import { VimFaultError } from '../soap/vim-fault.error';
+
+const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/** Where a counter's values go: an escaped measurement and field key, e.g. vsphere_vm_cpu / usage_average. */
+export interface CounterField {
+  measurement: string;
+  field: string;
+}
+
+/** What the parser knows about each entity of a chunk, prepared once per chunk. */
+export interface EntityOutput {
+  tags: EntityTags;
+  /** counterId → where its values go, for this entity's kind. */
+  fields: ReadonlyMap<number, CounterField>;
+}
+
+export interface QueryPerfParseResult {
+  /** Line protocol, one line per (measurement, instance, timestamp), newline-terminated; timestamps in seconds. */
+  lines: string;
+  lineCount: number;
+  /** Field values written. */
+  points: number;
+  /** Per entity, the newest sample time (epoch seconds) that had at least one value. */
+  lastSampleByEntity: Record<string, number>;
+  /** Series whose value count differs from the sample count (vcsim drops zeros), so values cannot be placed. */
+  misalignedSeries: number;
+  /** Series of counters the chunk did not ask for, or entities it does not know. */
+  unknownSeries: number;
+}
+
+interface Series {
+  counterId: number;
+  instance: string;
+  values: number[];
+}
+
+/**
+ * Streams a QueryPerfResponse (PerfEntityMetric, format normal) straight to line protocol: SAX
+ * events only, no object tree. Handles real vCenter (instance expansion, -1 for "no data", faults)
+ * and vcsim (a series may have fewer values than sampleInfo entries; xsi bound to unusual prefixes).
+ * Feed it with `write` as the response arrives and call `close` at the end.
+ */
+export class QueryPerfParser {
+  private readonly sax = new SaxesParser({ position: false });
+  private readonly xsiPrefixes = new Set<string>(['xsi']);
+  private readonly path: string[] = [];
+  private text = '';
+  private out: string[] = [];
+  private result: Omit<QueryPerfParseResult, 'lines'> = {
+    lineCount: 0,
+    points: 0,
+    lastSampleByEntity: {},
+    misalignedSeries: 0,
+    unknownSeries: 0,
+  };
+  // The entity being read.
+  private moid = '';
+  private timestamps: number[] = [];
+  private seriesList: Series[] = [];
+  private series: Series | undefined;
+  // A fault, if the body holds one.
+  private faultString = '';
+  private faultType = '';
+  private faultDetail: Record<string, string> = {};
+  private readonly timestampCache = new Map<string, number>();
+
+  constructor(private readonly entities: ReadonlyMap<string, EntityOutput>) {
+    this.sax.on('opentag', (tag) => this.open(tag as SaxesTagPlain));
+    this.sax.on('closetag', () => this.close_());
+    this.sax.on('text', (text) => {
+      this.text += text;
+    });
+  }
+
+  write(chunk: string): void {
+    this.sax.write(chunk);
+  }
+
+  close(): QueryPerfParseResult {
+    this.sax.close();
+    if (this.faultType || this.faultString) {
+      throw new VimFaultError(this.faultType || 'ServerFaultCode', this.faultString, this.faultDetail);
+    }
+    return { lines: this.out.join(''), ...this.result };
+  }
+
+  /** Parses a whole response at once. */
+  static parse(xml: string, entities: ReadonlyMap<string, EntityOutput>): QueryPerfParseResult {
+    const parser = new QueryPerfParser(entities);
+    parser.write(xml);
+    return parser.close();
+  }
+
+  private xsiType(attributes: Record<string, string>): string | undefined {
+    for (const prefix of this.xsiPrefixes) {
+      const value = attributes[`${prefix}:type`];
+      if (value !== undefined) return value.slice(value.indexOf(':') + 1);
+    }
+    return undefined;
+  }
+
+  private open(tag: SaxesTagPlain): void {
+    const attributes = tag.attributes;
+    for (const name in attributes) {
+      if (name.startsWith('xmlns:') && attributes[name] === XSI_NAMESPACE)
+        this.xsiPrefixes.add(name.slice(6));
+    }
+    const name = tag.name.slice(tag.name.indexOf(':') + 1);
+    this.path.push(name);
+    this.text = '';
+    const depth = this.path.length;
+    // Envelope(1) > Body(2) > QueryPerfResponse | Fault (3) > returnval (4) > entity | sampleInfo | value (5) > …
+    if (depth === 4 && name === 'returnval') {
+      const type = this.xsiType(attributes);
+      if (type !== undefined && type !== 'PerfEntityMetric') {
+        throw new Error(`QueryPerf returned ${type}; vcc asks for format "normal" (PerfEntityMetric)`);
+      }
+      this.moid = '';
+      this.timestamps = [];
+      this.seriesList = [];
+    } else if (depth === 5 && name === 'value' && this.path[3] === 'returnval') {
+      this.series = { counterId: -1, instance: '', values: [] };
+    } else if (depth === 5 && this.path[2] === 'Fault' && this.path[3] === 'detail') {
+      this.faultType = this.xsiType(attributes) ?? name.replace(/Fault$/, '');
+    }
+  }
+
+  private close_(): void {
+    const depth = this.path.length;
+    const name = this.path.pop()!;
+    const text = this.text;
+    this.text = '';
+    if (this.path[2] === 'Fault' || this.path[1] === 'Fault') {
+      if (depth === 4 && name === 'faultstring') this.faultString = text;
+      else if (depth === 6) this.faultDetail[name] = text;
+      return;
+    }
+    if (depth === 6 && name === 'timestamp' && this.path[4] === 'sampleInfo') {
+      this.timestamps.push(this.epochSeconds(text));
+    } else if (depth === 6 && name === 'value' && this.series && this.path[4] === 'value') {
+      this.series.values.push(Number(text));
+    } else if (depth === 7 && name === 'counterId' && this.series) {
+      this.series.counterId = Number(text);
+    } else if (depth === 7 && name === 'instance' && this.series) {
+      // vcsim does not expand "*" and echoes it back; its single series is the aggregate.
+      this.series.instance = text === '*' ? '' : text;
+    } else if (depth === 5 && name === 'entity') {
+      this.moid = text;
+    } else if (depth === 5 && name === 'value' && this.series) {
+      this.seriesList.push(this.series);
+      this.series = undefined;
+    } else if (depth === 4 && name === 'returnval') {
+      this.emitEntity();
+    }
+  }
+
+  private epochSeconds(text: string): number {
+    let seconds = this.timestampCache.get(text);
+    if (seconds === undefined) {
+      seconds = Math.floor(Date.parse(text) / 1000);
+      if (Number.isNaN(seconds)) throw new Error(`unreadable sample timestamp "${text}"`);
+      this.timestampCache.set(text, seconds);
+    }
+    return seconds;
+  }
+
+  /** One line per (measurement, instance, timestamp) with every field that has a value (vCenter's -1 means none). */
+  private emitEntity(): void {
+    const entity = this.entities.get(this.moid);
+    if (!entity) {
+      this.result.unknownSeries += this.seriesList.length;
+      return;
+    }
+    const timestamps = this.timestamps;
+    const groups = new Map<string, { head: string; fields: string[] }>();
+    let newest = this.result.lastSampleByEntity[this.moid] ?? -Infinity;
+    for (const series of this.seriesList) {
+      const target = entity.fields.get(series.counterId);
+      if (!target) {
+        this.result.unknownSeries++;
+        continue;
+      }
+      if (series.values.length !== timestamps.length) {
+        this.result.misalignedSeries++;
+        continue;
+      }
+      const key = `${target.measurement}\u0000${series.instance}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          head: lineHead(target.measurement, entity.tags, series.instance),
+          fields: new Array(timestamps.length).fill(''),
+        };
+        groups.set(key, group);
+      }
+      for (let i = 0; i < timestamps.length; i++) {
+        const value = series.values[i];
+        if (value < 0 || !Number.isFinite(value)) continue;
+        group.fields[i] += `${group.fields[i] ? ',' : ''}${target.field}=${value}i`;
+        this.result.points++;
+        if (timestamps[i] > newest) newest = timestamps[i];
+      }
+    }
+    for (const group of groups.values()) {
+      for (let i = 0; i < timestamps.length; i++) {
+        if (!group.fields[i]) continue;
+        this.out.push(`${group.head} ${group.fields[i]} ${timestamps[i]}\n`);
+        this.result.lineCount++;
+      }
+    }
+    if (newest > -Infinity) this.result.lastSampleByEntity[this.moid] = newest;
+  }
+}

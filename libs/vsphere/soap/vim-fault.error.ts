@@ -1,0 +1,51 @@
+/** A SOAP fault from vCenter, e.g. NotAuthenticated, InvalidArgument, MethodNotFound. */
+export class VimFaultError extends Error {
+  constructor(
+    /** The fault's type name from the detail's xsi:type (e.g. `NotAuthenticated`), or the faultcode. */
+    readonly faultType: string,
+    message: string,
+    /** Fault-specific fields from the detail, e.g. `invalidProperty` for InvalidArgument. */
+    readonly detail: Record<string, string> = {},
+  ) {
+    super(`${faultType}: ${message}`);
+    this.name = 'VimFaultError';
+  }
+}
+
+/** The session is gone (expired, terminated, logged out): log in again and retry once. */
+export function isNotAuthenticated(error: unknown): boolean {
+  return error instanceof VimFaultError && error.faultType === 'NotAuthenticated';
+}
+
+/** A call that did not finish within its timeout. */
+export class VimTimeoutError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${operation} did not answer within ${timeoutMs} ms`);
+    this.name = 'VimTimeoutError';
+  }
+}
+
+/** vCenter could not be reached, or answered with something that is not a SOAP response. */
+export class VimTransportError extends Error {
+  constructor(
+    message: string,
+    readonly statusCode?: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = 'VimTransportError';
+  }
+}
+
+/** Worth retrying later: timeouts, connection failures, 5xx without a SOAP fault, vCenter busy. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof VimTimeoutError) return true;
+  if (error instanceof VimTransportError) return error.statusCode === undefined || error.statusCode >= 500;
+  return (
+    error instanceof VimFaultError &&
+    ['HostCommunication', 'SystemError', 'RequestCanceled'].includes(error.faultType)
+  );
+}
