@@ -36,6 +36,13 @@ export interface AppDefinition<C extends BaseAppConfig> {
   commands?: Record<string, AppCommand<NoInfer<C>>>;
   resources?: Resource<NoInfer<C>>[];
   module(config: NoInfer<C>, flags: FlagValues): DynamicModule | Type<unknown>;
+  /** TLS key and certificate (PEM) to serve HTTPS with; undefined serves plain HTTP. */
+  https?(config: NoInfer<C>, logger: pino.Logger): Promise<TlsKeyPair | undefined> | TlsKeyPair | undefined;
+}
+
+export interface TlsKeyPair {
+  key: string;
+  cert: string;
 }
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad command line or configuration. */
@@ -154,9 +161,10 @@ async function serve<C extends BaseAppConfig>(
   stopResources: () => Promise<void>,
 ): Promise<void> {
   const rootModule = platformModule(app, config, flags);
+  const https = await app.https?.(config, logger);
   const nest = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes }),
+    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, ...(https ? { https } : {}) }),
     { bufferLogs: true },
   );
   nest.useLogger(nest.get(Logger));
@@ -165,7 +173,8 @@ async function serve<C extends BaseAppConfig>(
   await nest.listen(config.http.port, config.http.host);
   const address = nest.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
-  new NestLogger('Bootstrap').log(`${app.name} listening on http://${config.http.host}:${port}`);
+  const scheme = https ? 'https' : 'http';
+  new NestLogger('Bootstrap').log(`${app.name} listening on ${scheme}://${config.http.host}:${port}`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

@@ -25,7 +25,7 @@ export async function startApp(
     name: app,
     cwd: options.cwd ?? ROOT,
     env: { VCC_HTTP_PORT: '0', VCC_CONFIG: undefined, ...options.env },
-    ready: /listening on (http:\/\/[\d.]+:\d+)/,
+    ready: /listening on (https?:\/\/[\d.]+:\d+)/,
     timeoutMs: 90_000,
   });
   return {
