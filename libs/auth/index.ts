@@ -1,0 +1,4 @@
+export * from './auth.module';
+export * from './bearer-auth.guard';
+export * from './roles.decorator';
+export * from './token-registry';
