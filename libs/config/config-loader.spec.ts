@@ -1,7 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CollectorConfig, ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
+import {
+  AggregatorConfig,
+  CollectorConfig,
+  ConfigError,
+  ControllerConfig,
+  describeConfig,
+  envName,
+  loadConfig,
+} from '.';
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -21,16 +29,22 @@ function yamlFile(text: string): string {
 
 describe('loadConfig', () => {
   it('gives every default when there is no file and no environment', () => {
-    const config = loadConfig(ControllerConfig, { env: {} });
-    expect(config.http.port).toBe(8080);
+    const config = loadConfig(AggregatorConfig, { env: {} });
+    expect(config.http.port).toBe(8082);
     expect(config.database.url).toBeUndefined();
     expect(config.database.embedded.dataDir).toBe('./data/postgres');
-    expect(config).toBeInstanceOf(ControllerConfig);
+    expect(config).toBeInstanceOf(AggregatorConfig);
+  });
+
+  it("requires the controller's encryption key, naming the key and its variable", () => {
+    expect(problemsOf(() => loadConfig(ControllerConfig, { env: {} }))).toEqual([
+      'secrets.encryptionKey: must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32); it is not set (set it in the config file or VCC_SECRETS_ENCRYPTION_KEY)',
+    ]);
   });
 
   it('reads the YAML file and keeps defaults for keys it does not set', () => {
     const file = yamlFile('http:\n  port: 9001\ndatabase:\n  poolSize: 3\n');
-    const config = loadConfig(ControllerConfig, { file, env: {} });
+    const config = loadConfig(AggregatorConfig, { file, env: {} });
     expect(config.http.port).toBe(9001);
     expect(config.http.host).toBe('127.0.0.1');
     expect(config.database.poolSize).toBe(3);
@@ -39,12 +53,12 @@ describe('loadConfig', () => {
 
   it('takes the file from VCC_CONFIG when --config is absent', () => {
     const file = yamlFile('http:\n  port: 9002\n');
-    expect(loadConfig(ControllerConfig, { env: { VCC_CONFIG: file } }).http.port).toBe(9002);
+    expect(loadConfig(AggregatorConfig, { env: { VCC_CONFIG: file } }).http.port).toBe(9002);
   });
 
   it('lets the environment override any key, typed by the schema', () => {
     const file = yamlFile('http:\n  port: 9001\n');
-    const config = loadConfig(ControllerConfig, {
+    const config = loadConfig(AggregatorConfig, {
       file,
       env: {
         VCC_HTTP_PORT: '9100',
@@ -59,17 +73,17 @@ describe('loadConfig', () => {
 
   it('reads a value from a file named by VCC_<KEY>_FILE or by <key>File in YAML', () => {
     const secret = yamlFile('postgres://vcc:s3cret@db:5432/vcc\n');
-    expect(loadConfig(ControllerConfig, { env: { VCC_DATABASE_URL_FILE: secret } }).database.url).toBe(
+    expect(loadConfig(AggregatorConfig, { env: { VCC_DATABASE_URL_FILE: secret } }).database.url).toBe(
       'postgres://vcc:s3cret@db:5432/vcc',
     );
     const file = yamlFile(`database:\n  urlFile: ${secret}\n`);
-    expect(loadConfig(ControllerConfig, { file, env: {} }).database.url).toBe(
+    expect(loadConfig(AggregatorConfig, { file, env: {} }).database.url).toBe(
       'postgres://vcc:s3cret@db:5432/vcc',
     );
   });
 
   it('names the key, the value seen, where it came from and the expected form', () => {
-    const problems = problemsOf(() => loadConfig(ControllerConfig, { env: { VCC_HTTP_PORT: 'eighty' } }));
+    const problems = problemsOf(() => loadConfig(AggregatorConfig, { env: { VCC_HTTP_PORT: 'eighty' } }));
     expect(problems).toEqual([
       'http.port: must not be greater than 65535; must not be less than 0; must be an integer number; got "eighty" from VCC_HTTP_PORT',
     ]);
@@ -77,7 +91,7 @@ describe('loadConfig', () => {
 
   it('reports every bad key at once, including wrong types in the file and unknown keys', () => {
     const file = yamlFile('http:\n  port: "8080"\n  hots: x\nlog:\n  level: loud\n');
-    const problems = problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }));
+    const problems = problemsOf(() => loadConfig(AggregatorConfig, { file, env: {} }));
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/^http\.hots: is not a known key; got "x"/);
     expect(problems[1]).toMatch(
@@ -90,7 +104,7 @@ describe('loadConfig', () => {
 
   it('never prints a secret value in an error', () => {
     const problems = problemsOf(() =>
-      loadConfig(ControllerConfig, { env: { VCC_DATABASE_URL: 'mysql://root:hunter2@db' } }),
+      loadConfig(AggregatorConfig, { env: { VCC_DATABASE_URL: 'mysql://root:hunter2@db' } }),
     );
     expect(problems).toEqual([
       'database.url: must be a postgres:// URL; got <redacted> from VCC_DATABASE_URL',
@@ -100,22 +114,60 @@ describe('loadConfig', () => {
 
   it('rejects a missing file, invalid YAML and a top level that is not a mapping, naming the file', () => {
     expect(
-      problemsOf(() => loadConfig(ControllerConfig, { file: '/nonexistent/vcc.yaml', env: {} })),
+      problemsOf(() => loadConfig(AggregatorConfig, { file: '/nonexistent/vcc.yaml', env: {} })),
     ).toEqual(['config file /nonexistent/vcc.yaml: not found']);
     const broken = yamlFile('http:\n  port: [1,\n');
-    expect(problemsOf(() => loadConfig(ControllerConfig, { file: broken, env: {} }))[0]).toMatch(
+    expect(problemsOf(() => loadConfig(AggregatorConfig, { file: broken, env: {} }))[0]).toMatch(
       /^config file .*app\.yaml: not valid YAML at line \d+/,
     );
     const list = yamlFile('- a\n- b\n');
-    expect(problemsOf(() => loadConfig(ControllerConfig, { file: list, env: {} }))[0]).toMatch(
+    expect(problemsOf(() => loadConfig(AggregatorConfig, { file: list, env: {} }))[0]).toMatch(
       /expected a mapping of keys at the top level/,
     );
   });
 });
 
+describe('lists of sections', () => {
+  const key = Buffer.alloc(32, 1).toString('base64');
+
+  it('reads a list from a file named by <key>File and validates every element', () => {
+    const tokens = yamlFile('- name: ops\n  role: admin\n  token: 0123456789abcdef0123456789abcdef\n');
+    const file = yamlFile(`auth:\n  tokensFile: ${tokens}\nsecrets:\n  encryptionKey: ${key}\n`);
+    const config = loadConfig(ControllerConfig, { file, env: {} });
+    expect(config.auth.tokens).toEqual([
+      { name: 'ops', role: 'admin', token: '0123456789abcdef0123456789abcdef' },
+    ]);
+  });
+
+  it('names the element and key, redacts secrets, and offers no variable for keys inside a list', () => {
+    const file = yamlFile(
+      [
+        'auth:',
+        '  tokens:',
+        '    - { name: ops, role: root, token: too-short-secret }',
+        'secrets:',
+        `  encryptionKey: ${key}`,
+        'vcenters:',
+        '  - { name: vc1, sdkUrl: "https://vc1/sdk", username: u }',
+      ].join('\n'),
+    );
+    const problems = problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }));
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^auth\.tokens\.0\.role: must be one of the following values: admin, collector, reader; got "root"/,
+      ),
+      expect.stringMatching(
+        /^auth\.tokens\.0\.token: must be at least 32 characters .*; got <redacted> from file/,
+      ),
+      'vcenters.0.password: must be 1 to 1024 characters (or set passwordFile); it is not set (set it in the config file)',
+    ]);
+    expect(problems.join()).not.toContain('too-short-secret');
+  });
+});
+
 describe('describeConfig', () => {
   it('lists every key with its environment variable and default', () => {
-    const keys = describeConfig(ControllerConfig);
+    const keys = describeConfig(AggregatorConfig);
     expect(keys.map((k) => k.key)).toEqual([
       'http.host',
       'http.port',

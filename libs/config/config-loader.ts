@@ -235,7 +235,10 @@ function describeErrors(
     const seen =
       error.value === undefined ? 'it is not set' : `got ${secret ? '<redacted>' : show(error.value)}`;
     const from = origin.get(dotted) ?? (error.value === undefined ? undefined : fileLabel);
-    const where = from ? ` from ${from}` : ` (set it in the config file or ${envName(keyPath)})`;
+    // Keys inside list elements have no environment variable of their own.
+    const inList = keyPath.some((part) => /^\d+$/.test(part));
+    const hint = inList ? 'set it in the config file' : `set it in the config file or ${envName(keyPath)}`;
+    const where = from ? ` from ${from}` : ` (${hint})`;
     problems.push(`${dotted}: ${messages.join('; ')}; ${seen}${where}`);
   }
   const nested =

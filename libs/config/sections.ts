@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -10,6 +12,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateNested,
 } from 'class-validator';
 import { Doc, Secret } from './config-key.decorator';
@@ -87,4 +90,36 @@ export class ControllerClientConfig {
   @Secret()
   @IsString()
   token: string;
+}
+
+export const TOKEN_ROLES = ['admin', 'collector', 'reader'] as const;
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+/** One bearer token of an HTTP API. */
+export class TokenConfig {
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, {
+    message: 'must be 1 to 64 letters, digits, dots, dashes or underscores',
+  })
+  name: string;
+
+  @IsIn(TOKEN_ROLES)
+  role: TokenRole;
+
+  @Secret()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one with: openssl rand -base64 32)' })
+  token: string;
+}
+
+export class AuthConfig {
+  @Doc(
+    'bearer tokens, a list of {name, role, token} with role admin, collector or reader and a token of at least 32 characters; prefer tokensFile (a file holding that YAML list)',
+  )
+  @Secret()
+  @IsArray()
+  @ArrayUnique((entry: TokenConfig) => entry?.token, { message: 'must not hold the same token twice' })
+  @Type(() => TokenConfig)
+  @ValidateNested({ each: true })
+  tokens: TokenConfig[] = [];
 }
