@@ -3,11 +3,12 @@ export class VimFaultError extends Error {
   constructor(
     /** The fault's type name from the detail's xsi:type (e.g. `NotAuthenticated`), or the faultcode. */
     readonly faultType: string,
-    message: string,
+    /** vCenter's faultstring, e.g. "The session is not authenticated." */
+    readonly faultString: string,
     /** Fault-specific fields from the detail, e.g. `invalidProperty` for InvalidArgument. */
     readonly detail: Record<string, string> = {},
   ) {
-    super(`${faultType}: ${message}`);
+    super(`${faultType}: ${faultString}`);
     this.name = 'VimFaultError';
   }
 }

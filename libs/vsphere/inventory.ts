@@ -1,0 +1,213 @@
+import { withContainerView, containerViewTraversal } from './container-view';
+import type {
+  ClusterInventory,
+  DatastoreInventory,
+  HostInventory,
+  VmInventory,
+  VmPowerState,
+  HostConnectionState,
+  HostPowerState,
+} from './inventory.types';
+import { retrieveProperties, type ObjectContent, type PropertySpec } from './property-collector';
+import type { MoRef } from './soap/vim-decoder';
+import type { VimSession } from './session';
+
+export interface Inventory {
+  vms: VmInventory[];
+  hosts: HostInventory[];
+  clusters: ClusterInventory[];
+  datastores: DatastoreInventory[];
+}
+
+/**
+ * What the inventory query reads, per type. Folders, datacenters, compute resources and resource
+ * pools are read too so that names and paths are resolved locally, from one query.
+ */
+export const INVENTORY_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  VirtualMachine: [
+    'name',
+    'parent',
+    'resourcePool',
+    'runtime.powerState',
+    'runtime.host',
+    'config.uuid',
+    'config.instanceUuid',
+    'config.template',
+    'config.hardware.numCPU',
+    'config.hardware.memoryMB',
+    'config.createDate',
+    'config.guestId',
+    'config.guestFullName',
+    'summary.storage.committed',
+    'summary.storage.uncommitted',
+  ],
+  HostSystem: [
+    'name',
+    'parent',
+    'summary.hardware.numCpuCores',
+    'summary.hardware.numCpuPkgs',
+    'summary.hardware.cpuMhz',
+    'summary.hardware.memorySize',
+    'runtime.connectionState',
+    'runtime.powerState',
+    'runtime.inMaintenanceMode',
+  ],
+  ComputeResource: ['name', 'parent'],
+  ClusterComputeResource: ['name', 'parent'],
+  Datacenter: ['name', 'parent', 'vmFolder', 'hostFolder'],
+  Folder: ['name', 'parent'],
+  ResourcePool: ['name', 'parent', 'owner'],
+  Datastore: ['name', 'parent', 'summary.capacity', 'summary.freeSpace'],
+};
+
+const GB = 1024 ** 3;
+
+/**
+ * The whole inventory through one PropertyCollector query over one ContainerView on the root
+ * folder, read page by page (RetrievePropertiesEx/ContinueRetrievePropertiesEx), never one call per
+ * object.
+ */
+export async function retrieveInventory(session: VimSession, maxObjects = 1000): Promise<Inventory> {
+  const types = Object.keys(INVENTORY_PROPERTIES);
+  const propSet: PropertySpec[] = types.map((type) => ({ type, pathSet: [...INVENTORY_PROPERTIES[type]] }));
+  const objects = await session.withRelogin(() =>
+    withContainerView(session, types, (view) =>
+      retrieveProperties(
+        session,
+        propSet,
+        [{ obj: view, skip: true, selectSet: [containerViewTraversal] }],
+        maxObjects,
+      ),
+    ),
+  );
+  return buildInventory(objects);
+}
+
+/** Resolves names, clusters, datacenters and folder paths from the objects of one query. */
+export function buildInventory(objects: ObjectContent[]): Inventory {
+  const byRef = new Map<string, ObjectContent>();
+  for (const object of objects) {
+    const existing = byRef.get(object.obj.value);
+    // A cluster matches both its own property spec and ComputeResource's; merge them.
+    if (existing) Object.assign(existing.props, object.props);
+    else byRef.set(object.obj.value, { ...object, props: { ...object.props } });
+  }
+  const get = (ref: unknown): ObjectContent | undefined =>
+    ref ? byRef.get((ref as MoRef).value) : undefined;
+  const nameOf = (ref: unknown): string | null => (get(ref)?.props.name as string | undefined) ?? null;
+  const datacenterOf = (start: ObjectContent | undefined): ObjectContent | undefined => {
+    for (let node = start, hops = 0; node && hops < 64; node = get(node.props.parent), hops++) {
+      if (node.obj.type === 'Datacenter') return node;
+    }
+    return undefined;
+  };
+  const clusterOf = (host: ObjectContent | undefined): string | null => {
+    const parent = get(host?.props.parent);
+    return parent?.obj.type === 'ClusterComputeResource' ? ((parent.props.name as string) ?? null) : null;
+  };
+
+  const vms: VmInventory[] = [];
+  const hosts: HostInventory[] = [];
+  const clusters: ClusterInventory[] = [];
+  const datastores: DatastoreInventory[] = [];
+  for (const object of byRef.values()) {
+    const p = object.props;
+    switch (object.obj.type) {
+      case 'VirtualMachine': {
+        const host = get(p['runtime.host']);
+        const datacenter = datacenterOf(object);
+        vms.push({
+          moref: object.obj.value,
+          name: String(p.name ?? object.obj.value),
+          uuid: (p['config.uuid'] as string | undefined) ?? null,
+          instanceUuid: (p['config.instanceUuid'] as string | undefined) ?? null,
+          powerState: (p['runtime.powerState'] as VmPowerState | undefined) ?? 'poweredOff',
+          template: p['config.template'] === true,
+          vcpus: Number(p['config.hardware.numCPU'] ?? 0),
+          memoryMb: Number(p['config.hardware.memoryMB'] ?? 0),
+          provisionedDiskGb: round3(
+            (Number(p['summary.storage.committed'] ?? 0) + Number(p['summary.storage.uncommitted'] ?? 0)) /
+              GB,
+          ),
+          hostMoref: host?.obj.value ?? null,
+          hostName: (host?.props.name as string | undefined) ?? null,
+          clusterName: clusterOf(host),
+          datacenterName: (datacenter?.props.name as string | undefined) ?? null,
+          resourcePoolName: nameOf(p.resourcePool),
+          folderPath: folderPath(object, datacenter, get),
+          createdAt: p['config.createDate'] instanceof Date ? p['config.createDate'].toISOString() : null,
+          guestOs:
+            (p['config.guestFullName'] as string | undefined) ??
+            (p['config.guestId'] as string | undefined) ??
+            null,
+        });
+        break;
+      }
+      case 'HostSystem':
+        hosts.push({
+          moref: object.obj.value,
+          name: String(p.name ?? object.obj.value),
+          clusterName: clusterOf(object),
+          datacenterName: (datacenterOf(object)?.props.name as string | undefined) ?? null,
+          cpuCores: Number(p['summary.hardware.numCpuCores'] ?? 0),
+          cpuSockets: Number(p['summary.hardware.numCpuPkgs'] ?? 0),
+          cpuMhz: Number(p['summary.hardware.cpuMhz'] ?? 0),
+          memoryMb: Math.round(Number(p['summary.hardware.memorySize'] ?? 0) / 1024 ** 2),
+          connectionState:
+            (p['runtime.connectionState'] as HostConnectionState | undefined) ?? 'disconnected',
+          powerState: (p['runtime.powerState'] as HostPowerState | undefined) ?? 'unknown',
+          inMaintenance: p['runtime.inMaintenanceMode'] === true,
+        });
+        break;
+      case 'ClusterComputeResource':
+        clusters.push({
+          moref: object.obj.value,
+          name: String(p.name ?? object.obj.value),
+          datacenterName: (datacenterOf(object)?.props.name as string | undefined) ?? null,
+        });
+        break;
+      case 'Datastore':
+        datastores.push({
+          moref: object.obj.value,
+          name: String(p.name ?? object.obj.value),
+          datacenterName: (datacenterOf(object)?.props.name as string | undefined) ?? null,
+          capacityGb: round3(Number(p['summary.capacity'] ?? 0) / GB),
+          freeGb: round3(Number(p['summary.freeSpace'] ?? 0) / GB),
+        });
+        break;
+    }
+  }
+  const byMoref = (a: { moref: string }, b: { moref: string }): number => compareMorefs(a.moref, b.moref);
+  return {
+    vms: vms.sort(byMoref),
+    hosts: hosts.sort(byMoref),
+    clusters: clusters.sort(byMoref),
+    datastores: datastores.sort(byMoref),
+  };
+}
+
+/** Folder names from the datacenter's VM folder down to the VM's parent, e.g. "tenant-a/prod". */
+function folderPath(
+  vm: ObjectContent,
+  datacenter: ObjectContent | undefined,
+  get: (ref: unknown) => ObjectContent | undefined,
+): string {
+  const names: string[] = [];
+  const top = (datacenter?.props.vmFolder as MoRef | undefined)?.value;
+  for (let node = get(vm.props.parent), hops = 0; node && hops < 64; node = get(node.props.parent), hops++) {
+    if (node.obj.value === top || node.obj.type === 'Datacenter') break;
+    names.unshift(String(node.props.name ?? node.obj.value));
+  }
+  return names.join('/');
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** vm-9 before vm-10: morefs compare by prefix, then numerically. */
+export function compareMorefs(a: string, b: string): number {
+  const [, pa, na] = /^(.*?)(\d*)$/.exec(a)!;
+  const [, pb, nb] = /^(.*?)(\d*)$/.exec(b)!;
+  return pa === pb ? Number(na || 0) - Number(nb || 0) || a.localeCompare(b) : pa.localeCompare(pb);
+}

@@ -1,0 +1,88 @@
+import { request as httpsRequest, type Agent as HttpsAgent } from 'node:https';
+import { request as httpRequest, type Agent as HttpAgent } from 'node:http';
+import { VimTimeoutError, VimTransportError } from '../soap/vim-fault.error';
+
+/** What the hot path needs to post to one vCenter: no strong-soap, just the session cookie. */
+export interface QueryPerfConnection {
+  sdkUrl: string;
+  /** `vmware_soap_session=…` */
+  cookie: string;
+  /** urn:vim25/<apiVersion> */
+  soapAction: string;
+  agent: HttpsAgent | HttpAgent;
+  timeoutMs: number;
+}
+
+/**
+ * Posts a prepared QueryPerf body over the keep-alive agent and hands the response text to `onText`
+ * as it arrives (so the parser runs while the rest is still on the wire). HTTP 500 carries SOAP
+ * faults, so its body is passed on too; other statuses and broken connections reject.
+ */
+export function postQueryPerf(
+  connection: QueryPerfConnection,
+  body: string,
+  onText: (text: string) => void,
+): Promise<number> {
+  const url = new URL(connection.sdkUrl);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(
+      url,
+      {
+        method: 'POST',
+        agent: connection.agent,
+        headers: {
+          'Content-Type': 'text/xml; charset=utf-8',
+          SOAPAction: `"${connection.soapAction}"`,
+          Cookie: connection.cookie,
+          'Content-Length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        const soap = status === 200 || (status === 500 && /xml/.test(String(res.headers['content-type'])));
+        if (!soap) {
+          res.resume();
+          reject(new VimTransportError(`QueryPerf: HTTP ${status}`, status));
+          return;
+        }
+        let bytes = 0;
+        res.setEncoding('utf8');
+        res.on('data', (text: string) => {
+          bytes += text.length;
+          try {
+            onText(text);
+          } catch (error) {
+            res.destroy();
+            reject(error);
+          }
+        });
+        res.on('end', () => resolve(bytes));
+        res.on('error', (error) =>
+          reject(
+            new VimTransportError(
+              `QueryPerf: ${error.message}`,
+              undefined,
+              (error as NodeJS.ErrnoException).code,
+            ),
+          ),
+        );
+      },
+    );
+    req.setTimeout(connection.timeoutMs, () =>
+      req.destroy(new VimTimeoutError('QueryPerf', connection.timeoutMs)),
+    );
+    req.on('error', (error) =>
+      reject(
+        error instanceof VimTimeoutError
+          ? error
+          : new VimTransportError(
+              `QueryPerf: ${error.message}`,
+              undefined,
+              (error as NodeJS.ErrnoException).code,
+            ),
+      ),
+    );
+    req.end(body);
+  });
+}

@@ -1,0 +1,96 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { EntityKind } from '../inventory.types';
+import { VimFaultError } from '../soap/vim-fault.error';
+import {
+  QueryPerfParser,
+  type CounterField,
+  type EntityOutput,
+  type QueryPerfParseResult,
+} from './query-perf.parser';
+import { postQueryPerf } from './query-perf.transport';
+
+/** One QueryPerf request for a piscina worker: only plain, cloneable data. */
+export interface QueryPerfTask {
+  sdkUrl: string;
+  insecure: boolean;
+  /** PEM text of the CA, when vCenter's certificate is not publicly signed. */
+  ca?: string;
+  cookie: string;
+  soapAction: string;
+  timeoutMs: number;
+  body: string;
+  /** [moref, kind, tags before `instance`, tags after it] for every entity of the request. */
+  entities: [string, EntityKind, string, string][];
+  /** Per kind, [counterId, measurement, field] for every counter asked for. */
+  fields: Partial<Record<EntityKind, [number, string, string][]>>;
+}
+
+export interface QueryPerfTaskResult extends QueryPerfParseResult {
+  responseChars: number;
+  /** A SOAP fault instead of data; returned, not thrown, so its type survives the thread boundary. */
+  fault?: { type: string; message: string; detail: Record<string, string> };
+}
+
+const agents = new Map<string, HttpAgent | HttpsAgent>();
+
+function agentFor(task: QueryPerfTask): HttpAgent | HttpsAgent {
+  const key = `${new URL(task.sdkUrl).origin}|${task.insecure}|${task.ca ?? ''}`;
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = task.sdkUrl.startsWith('https:')
+      ? new HttpsAgent({ keepAlive: true, rejectUnauthorized: !task.insecure, ca: task.ca })
+      : new HttpAgent({ keepAlive: true });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+function entityOutputs(task: QueryPerfTask): Map<string, EntityOutput> {
+  const fieldsByKind = new Map<EntityKind, Map<number, CounterField>>();
+  for (const [kind, rows] of Object.entries(task.fields) as [EntityKind, [number, string, string][]][]) {
+    fieldsByKind.set(kind, new Map(rows.map(([key, measurement, field]) => [key, { measurement, field }])));
+  }
+  return new Map(
+    task.entities.map(([moref, kind, beforeInstance, afterInstance]) => [
+      moref,
+      { tags: { beforeInstance, afterInstance }, fields: fieldsByKind.get(kind) ?? new Map() },
+    ]),
+  );
+}
+
+/**
+ * Posts one prepared QueryPerf and stream-parses the answer to line protocol: the hot path, run
+ * inside a piscina worker (the default export) or on the calling thread.
+ */
+export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTaskResult> {
+  const parser = new QueryPerfParser(entityOutputs(task));
+  const responseChars = await postQueryPerf(
+    {
+      sdkUrl: task.sdkUrl,
+      cookie: task.cookie,
+      soapAction: task.soapAction,
+      timeoutMs: task.timeoutMs,
+      agent: agentFor(task),
+    },
+    task.body,
+    (text) => parser.write(text),
+  );
+  try {
+    return { ...parser.close(), responseChars };
+  } catch (error) {
+    if (!(error instanceof VimFaultError)) throw error;
+    return {
+      lines: '',
+      lineCount: 0,
+      points: 0,
+      lastSampleByEntity: {},
+      misalignedSeries: 0,
+      unknownSeries: 0,
+      responseChars,
+      fault: { type: error.faultType, message: error.faultString, detail: error.detail },
+    };
+  }
+}
+
+export default runQueryPerfTask;

@@ -1,0 +1,131 @@
+import type { EntityKind } from './inventory.types';
+import {
+  readEvents,
+  queryEvents,
+  type EventFilter,
+  type ReadEventsOptions,
+  type VcenterEvent,
+} from './event-history-collector';
+import { retrieveInventory, type Inventory } from './inventory';
+import type { EntityTags } from './line-protocol';
+import { PerformanceManager, type PerfMetricId } from './performance-manager';
+import type { PlannedSpec } from './perf/query-planner';
+import { PreparedQueryPerf, type QueryWindow } from './perf/query-perf.request';
+import type { CounterField } from './perf/query-perf.parser';
+import type { QueryPerfTask } from './perf/query-perf.worker';
+import { VimSession, type SessionOptions, type VimCredentials } from './session';
+import type { MoRef } from './soap/vim-decoder';
+import type { VimEndpoint } from './soap/vim-soap.client';
+import { readFileSync } from 'node:fs';
+
+export interface VsphereConnectOptions {
+  endpoint: VimEndpoint;
+  credentials: VimCredentials;
+  session?: SessionOptions;
+}
+
+/** A series of a strong-soap QueryPerf result, typed. */
+export interface PerfEntityMetric {
+  entity: MoRef;
+  sampleInfo?: { timestamp: Date; interval: number }[];
+  value?: { id: PerfMetricId; value?: number[] }[];
+}
+
+/**
+ * vcc's vSphere client: one logged-in session to one vCenter, with the inventory, performance and
+ * event operations vcc uses. The control plane goes through strong-soap; QueryPerf's hot path is a
+ * prepared request posted outside strong-soap and stream-parsed (see `queryPerfTask`).
+ */
+export class VsphereClient {
+  readonly performance: PerformanceManager;
+
+  private constructor(readonly session: VimSession) {
+    this.performance = new PerformanceManager(session);
+  }
+
+  static async connect(options: VsphereConnectOptions): Promise<VsphereClient> {
+    return new VsphereClient(
+      await VimSession.connect(options.endpoint, options.credentials, options.session),
+    );
+  }
+
+  get about(): VimSession['about'] {
+    return this.session.about;
+  }
+
+  currentTime(): Promise<Date> {
+    return this.session.currentTime();
+  }
+
+  inventory(maxObjects?: number): Promise<Inventory> {
+    return retrieveInventory(this.session, maxObjects);
+  }
+
+  readEvents(options?: ReadEventsOptions): Promise<VcenterEvent[]> {
+    return readEvents(this.session, options);
+  }
+
+  queryEvents(filter?: EventFilter): Promise<VcenterEvent[]> {
+    return queryEvents(this.session, filter);
+  }
+
+  /** QueryPerf through strong-soap, typed: for the control plane and for checking the hot path. */
+  queryPerf(
+    specs: PlannedSpec[],
+    intervalId: number,
+    window: (moref: string) => QueryWindow,
+  ): Promise<PerfEntityMetric[]> {
+    const perfManager = this.session.serviceContent.perfManager!;
+    return this.session.call<PerfEntityMetric[]>('QueryPerf', perfManager, {
+      querySpec: specs.map((spec) => {
+        const w = window(spec.entity.value);
+        return {
+          entity: { $attributes: { type: spec.entity.type }, $value: spec.entity.value },
+          ...(w.start ? { startTime: w.start } : {}),
+          endTime: w.end,
+          ...(w.maxSample !== undefined ? { maxSample: w.maxSample } : {}),
+          metricId: spec.metricIds,
+          intervalId,
+          format: 'normal',
+        };
+      }),
+    });
+  }
+
+  /** A QueryPerf request prepared once for a chunk of the plan. */
+  prepare(specs: PlannedSpec[], intervalId: number): PreparedQueryPerf {
+    return new PreparedQueryPerf(this.session.serviceContent.perfManager!.value, specs, intervalId);
+  }
+
+  /**
+   * The cloneable hot-path task for one request of a prepared chunk (for a piscina worker or
+   * runQueryPerfTask), carrying the current session cookie.
+   */
+  queryPerfTask(
+    body: string,
+    entities: { moref: string; kind: EntityKind; tags: EntityTags }[],
+    fields: Partial<Record<EntityKind, Map<number, CounterField>>>,
+  ): QueryPerfTask {
+    const soap = this.session.soap;
+    return {
+      sdkUrl: soap.endpoint.sdkUrl,
+      insecure: soap.endpoint.insecure ?? false,
+      ...(soap.endpoint.caFile ? { ca: readFileSync(soap.endpoint.caFile, 'utf8') } : {}),
+      cookie: soap.cookie ?? '',
+      soapAction: `urn:vim25/${this.about.apiVersion}`,
+      timeoutMs: soap.timeoutMs,
+      body,
+      entities: entities.map((e) => [e.moref, e.kind, e.tags.beforeInstance, e.tags.afterInstance]),
+      fields: Object.fromEntries(
+        Object.entries(fields).map(([kind, table]) => [
+          kind,
+          [...table!.entries()].map(([key, f]) => [key, f.measurement, f.field]),
+        ]),
+      ),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.session.logout();
+  }
+}
