@@ -1,10 +1,31 @@
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '@vcc/config';
+import { CollectorEntity } from './entities/collector.entity';
+import { InventoryHostEntity } from './entities/inventory-host.entity';
+import { InventorySnapshotEntity, InventorySnapshotShardEntity } from './entities/inventory-snapshot.entity';
+import { InventoryVmEntity } from './entities/inventory-vm.entity';
+import { VcenterEventEntity } from './entities/vcenter-event.entity';
 import { VcenterEntity } from './entities/vcenter.entity';
 import { Vcenter1764000000000 } from './migrations/1764000000000-vcenter';
+import { Membership1764100000000 } from './migrations/1764100000000-membership';
+import { InventorySnapshots1764100000001 } from './migrations/1764100000001-inventory-snapshots';
+import { VcenterEvents1764100000002 } from './migrations/1764100000002-vcenter-events';
 
-export const entities = [VcenterEntity];
-export const migrations = [Vcenter1764000000000];
+export const entities = [
+  VcenterEntity,
+  CollectorEntity,
+  InventorySnapshotEntity,
+  InventorySnapshotShardEntity,
+  InventoryVmEntity,
+  InventoryHostEntity,
+  VcenterEventEntity,
+];
+export const migrations = [
+  Vcenter1764000000000,
+  Membership1764100000000,
+  InventorySnapshots1764100000001,
+  VcenterEvents1764100000002,
+];
 
 /**
  * The one set of TypeORM options, used by the Nest module, the `migrate` command and the TypeORM

@@ -1,5 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/** Counters to collect per entity kind, as `group.name.rollup`. */
+export interface VcenterCounters {
+  vm: string[];
+  host: string[];
+  cluster: string[];
+  datastore: string[];
+}
+
 /** A vCenter the cluster collects from. The password is stored encrypted (`enc:v1:` AES-256-GCM). */
 @Entity({ name: 'vcenter' })
 export class VcenterEntity {
@@ -24,8 +32,36 @@ export class VcenterEntity {
   @Column({ name: 'tls_ca_file', type: 'text', nullable: true })
   tlsCaFile: string | null;
 
+  /** A disabled vCenter is paused: its members keep their indices but are given no work. */
   @Column({ type: 'boolean', default: true })
   enabled: boolean;
+
+  @Column({ name: 'realtime_interval_seconds', type: 'integer', default: 60 })
+  realtimeIntervalSeconds: number;
+
+  @Column({ name: 'historical_interval_seconds', type: 'integer', default: 300 })
+  historicalIntervalSeconds: number;
+
+  @Column({ type: 'jsonb' })
+  counters: VcenterCounters;
+
+  @Column({ name: 'include_filters', type: 'text', array: true, default: '{}' })
+  includeFilters: string[];
+
+  @Column({ name: 'exclude_filters', type: 'text', array: true, default: '{}' })
+  excludeFilters: string[];
+
+  /** In-flight vCenter requests allowed across the whole cluster, shared among the members. */
+  @Column({ name: 'request_budget', type: 'integer', default: 8 })
+  requestBudget: number;
+
+  /** Bumped once per change of the group assignment. */
+  @Column({ type: 'integer', default: 0 })
+  epoch: number;
+
+  /** The cycle boundary from which the current epoch applies. */
+  @Column({ name: 'epoch_effective_from', type: 'timestamptz', nullable: true })
+  epochEffectiveFrom: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

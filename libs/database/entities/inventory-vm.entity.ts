@@ -1,0 +1,73 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { VmPowerState } from '@vcc/vsphere';
+
+/** A VM in an hourly inventory snapshot (monthly partitions by snapshot time). */
+@Entity({ name: 'inventory_vm' })
+export class InventoryVmEntity {
+  @PrimaryColumn({ name: 'vcenter_id', type: 'uuid' })
+  vcenterId: string;
+
+  @PrimaryColumn({ name: 'snapshot_time', type: 'timestamptz' })
+  snapshotTime: Date;
+
+  @PrimaryColumn({ type: 'text' })
+  moref: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text', nullable: true })
+  uuid: string | null;
+
+  @Column({ name: 'instance_uuid', type: 'text', nullable: true })
+  instanceUuid: string | null;
+
+  @Column({ name: 'power_state', type: 'text' })
+  powerState: VmPowerState;
+
+  @Column({ type: 'boolean' })
+  template: boolean;
+
+  @Column({ type: 'integer' })
+  vcpus: number;
+
+  @Column({ name: 'memory_mb', type: 'integer' })
+  memoryMb: number;
+
+  @Column({ name: 'provisioned_disk_gb', type: 'double precision' })
+  provisionedDiskGb: number;
+
+  @Column({ name: 'host_moref', type: 'text', nullable: true })
+  hostMoref: string | null;
+
+  @Column({ name: 'host_name', type: 'text', nullable: true })
+  hostName: string | null;
+
+  @Column({ name: 'cluster_name', type: 'text', nullable: true })
+  clusterName: string | null;
+
+  @Column({ name: 'datacenter_name', type: 'text', nullable: true })
+  datacenterName: string | null;
+
+  @Column({ name: 'resource_pool_name', type: 'text', nullable: true })
+  resourcePoolName: string | null;
+
+  @Column({ name: 'folder_path', type: 'text' })
+  folderPath: string;
+
+  /** The VM's createDate in vCenter (not when the row was written). */
+  @Column({ name: 'vm_created_at', type: 'timestamptz', nullable: true })
+  vmCreatedAt: Date | null;
+
+  @Column({ name: 'guest_os', type: 'text', nullable: true })
+  guestOs: string | null;
+
+  @Column({ type: 'integer' })
+  epoch: number;
+
+  @Column({ name: 'group_index', type: 'integer' })
+  groupIndex: number;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+}
