@@ -55,7 +55,14 @@ export class VimDecoder {
     const builtin =
       isXsdBuiltin(typeName) && (xsiType ? xsiType.xmlns !== VIM25 : declared?.type?.nsURI !== VIM25);
 
-    if (typeName === 'ManagedObjectReference') {
+    // Undeclared elements (fields of an event subclass the WSDL does not name) that look like a
+    // reference: text plus a `type` attribute.
+    const looksLikeRef =
+      !declared &&
+      !xsiType &&
+      typeof attributes?.type === 'string' &&
+      Object.keys(value as Plain).length === 2;
+    if (typeName === 'ManagedObjectReference' || looksLikeRef) {
       return {
         type: String(attributes?.type ?? ''),
         value: String((value as Plain).$value ?? ''),
@@ -74,7 +81,8 @@ export class VimDecoder {
       return (value as Plain).$value;
     }
 
-    const descriptor = xsiType ? this.complexType(typeName!) : declared;
+    // An xsi:type the WSDL does not declare (most Event subclasses) is read as its declared base type.
+    const descriptor = (xsiType && this.complexType(typeName!)) || declared;
     if (typeName?.startsWith('ArrayOf') && descriptor?.elements.length === 1) {
       const items = (value as Plain)[descriptor.elements[0].qname!.name];
       if (items === undefined) return [];

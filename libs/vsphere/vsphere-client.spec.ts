@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { join } from 'node:path';
+import { retrieveProperties } from './property-collector';
+import { VimFaultError } from './soap/vim-fault.error';
+import { VsphereClient } from './vsphere-client';
+
+// The client against hand-written vCenter responses, for what vcsim cannot do: paging tokens,
+// NotAuthenticated faults and silent expiry, InvalidArgument, typed anyType values, -1 limits.
+
+const fixture = (name: string): string => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
+
+interface Seen {
+  operation: string;
+  body: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** A stand-in vCenter that answers each operation from a queue of fixtures (the last one repeats). */
+class FixtureServer {
+  readonly seen: Seen[] = [];
+  private readonly replies = new Map<string, { status: number; file: string }[]>();
+  private server?: Server;
+  url = '';
+
+  reply(operation: string, file: string, status = 200): this {
+    this.replies.set(operation, [...(this.replies.get(operation) ?? []), { status, file }]);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const operation = /<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w+)/.exec(body)?.[1] ?? '?';
+        this.seen.push({ operation, body, headers: req.headers });
+        const queue = this.replies.get(operation) ?? [];
+        const next = queue.length > 1 ? queue.shift()! : queue[0];
+        if (!next) return res.writeHead(500).end(`no fixture for ${operation}`);
+        const headers: Record<string, string> = { 'Content-Type': 'text/xml; charset=utf-8' };
+        if (operation === 'Login')
+          headers['Set-Cookie'] = `vmware_soap_session="${this.seen.length}"; Path=/; HttpOnly`;
+        res.writeHead(next.status, headers).end(fixture(next.file));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server!.address() as { port: number }).port}/sdk`;
+    return this;
+  }
+
+  stop(): void {
+    this.server?.close();
+  }
+
+  operations(): string[] {
+    return this.seen.map((s) => s.operation);
+  }
+}
+
+async function connect(server: FixtureServer): Promise<VsphereClient> {
+  return VsphereClient.connect({
+    endpoint: { sdkUrl: server.url, timeoutMs: 5000 },
+    credentials: { username: 'vcc', password: 's3cret!' },
+    session: { keepAliveMs: 0 },
+  });
+}
+
+describe('VsphereClient against hand-written vCenter responses', () => {
+  let server: FixtureServer;
+  beforeEach(async () => {
+    server = await new FixtureServer()
+      .reply('RetrieveServiceContent', 'retrieve-service-content.xml')
+      .reply('Login', 'login.xml')
+      .start();
+  });
+  afterEach(() => server.stop());
+
+  it('logs in with the session cookie and speaks the API version vCenter reports', async () => {
+    server.reply('CurrentTime', 'fault-not-authenticated.xml', 500);
+    const client = await connect(server);
+    expect(client.about).toMatchObject({ apiVersion: '7.0.3.0', version: '7.0.3' });
+    expect(client.session.sessionKey).toBe('52b8b0b5-1d2f-4c8a-a6a2-6f1f0d3c9e11');
+    const login = server.seen.find((s) => s.operation === 'Login')!;
+    expect(login.headers.soapaction).toBe('"urn:vim25/7.0.3.0"');
+    expect(login.headers.connection).toBe('keep-alive');
+    expect(login.body).toContain('<ns1:userName>vcc</ns1:userName>');
+  });
+
+  it('reads every page of a paged RetrievePropertiesEx, with anyType values typed', async () => {
+    server
+      .reply('RetrievePropertiesEx', 'retrieve-properties-page1.xml')
+      .reply('ContinueRetrievePropertiesEx', 'continue-retrieve-properties.xml');
+    const client = await connect(server);
+    const objects = await retrieveProperties(
+      client.session,
+      [{ type: 'VirtualMachine', pathSet: ['name'] }],
+      [{ obj: { type: 'VirtualMachine', value: 'vm-101' } }],
+      2,
+    );
+    expect(objects.map((o) => o.obj.value)).toEqual(['vm-101', 'vm-102', 'vm-103']);
+    expect(objects[0].props).toEqual({
+      'config.hardware.numCPU': 4,
+      'config.template': false,
+      datastore: [{ type: 'Datastore', value: 'datastore-11' }],
+      name: 'db-01',
+      'runtime.powerState': 'poweredOn',
+    });
+    expect(objects[1].props).toEqual({
+      'config.createDate': new Date('2025-03-01T08:30:00Z'),
+      name: 'web-01',
+      'summary.storage.committed': 21474836480,
+    });
+    const retrieve = server.seen.find((s) => s.operation === 'RetrievePropertiesEx')!;
+    expect(retrieve.body).toMatch(/<ns1:maxObjects>2<\/ns1:maxObjects>/);
+    const next = server.seen.find((s) => s.operation === 'ContinueRetrievePropertiesEx')!;
+    expect(next.body).toContain('<ns1:token>session[52b8b0b5]7f3c1a</ns1:token>');
+    expect(next.headers.cookie).toBe('vmware_soap_session="2"');
+  });
+
+  it('logs in again and retries once on NotAuthenticated', async () => {
+    server
+      .reply('CurrentTime', 'fault-not-authenticated.xml', 500)
+      .reply('CurrentTime', 'fault-not-authenticated.xml', 500)
+      .reply('Login', 'login.xml');
+    const client = await connect(server);
+    await expect(client.currentTime()).rejects.toThrow(
+      new VimFaultError('NotAuthenticated', 'The session is not authenticated.'),
+    );
+    expect(server.operations()).toEqual([
+      'RetrieveServiceContent',
+      'Login',
+      'CurrentTime',
+      'Login',
+      'CurrentTime',
+    ]);
+    expect(client.session.relogins).toBe(1);
+  });
+
+  it('treats an all-NotAuthenticated missingSet (a silently expired session) as NotAuthenticated', async () => {
+    server
+      .reply('RetrievePropertiesEx', 'retrieve-properties-expired.xml')
+      .reply('RetrievePropertiesEx', 'retrieve-properties-page1.xml');
+    server.reply('ContinueRetrievePropertiesEx', 'continue-retrieve-properties.xml');
+    const client = await connect(server);
+    const objects = await client.session.withRelogin(() =>
+      retrieveProperties(
+        client.session,
+        [{ type: 'VirtualMachine', pathSet: ['name'] }],
+        [{ obj: { type: 'VirtualMachine', value: 'vm-101' } }],
+      ),
+    );
+    expect(objects).toHaveLength(3);
+    expect(client.session.relogins).toBe(1);
+    expect(server.operations().filter((op) => op === 'Login')).toHaveLength(2);
+  });
+
+  it('surfaces InvalidArgument (a querySpec over maxQueryMetrics) with its detail, without retrying', async () => {
+    server.reply('QueryPerf', 'fault-query-spec-size.xml', 500);
+    const client = await connect(server);
+    const failure = client.queryPerf(
+      [{ entity: { type: 'VirtualMachine', value: 'vm-1' }, metricIds: [{ counterId: 2, instance: '*' }] }],
+      20,
+      () => ({ end: new Date() }),
+    );
+    await expect(failure).rejects.toMatchObject({
+      faultType: 'InvalidArgument',
+      faultString: 'A specified parameter was not correct: querySpec.size',
+      detail: { invalidProperty: 'querySpec.size' },
+    });
+    expect(server.operations().filter((op) => op === 'QueryPerf')).toHaveLength(1);
+  });
+
+  it('reads maxQueryMetrics -1 as unlimited, and falls back to the version default when the option is denied', async () => {
+    server
+      .reply('QueryOptions', 'query-options-max-query-metrics.xml')
+      .reply('QueryOptions', 'fault-no-permission.xml', 500);
+    const client = await connect(server);
+    expect(await client.performance.queryLimit()).toEqual({ maxQueryMetrics: null, source: 'vcenter' });
+    expect(await client.performance.queryLimit()).toEqual({
+      maxQueryMetrics: 256,
+      source: 'version-default',
+    });
+  });
+});
