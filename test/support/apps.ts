@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { runProcess, startProcess, type RunningProcess } from './processes';
+import { ROOT } from './root';
 
-const ROOT = resolve(__dirname, '../..');
 export type AppName = 'controller' | 'collector' | 'aggregator' | 'simulator';
 
 export function appMain(app: AppName): string {

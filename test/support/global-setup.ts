@@ -1,11 +1,11 @@
 import { existsSync, mkdtempSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ADMIN_URL_ENV, answers } from './postgres';
 import { freePort, startProcess, type RunningProcess } from './processes';
 import { buildVcsim } from './vcsim';
+import { ROOT } from './root';
 
-const ROOT = resolve(__dirname, '../..');
 // Overridable so the embedded fallback can be exercised on a machine that has a local server.
 const LOCAL_POSTGRES = process.env.VCC_TEST_LOCAL_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REQUIRED = ['/usr/bin/influxd', '/usr/bin/victoria-metrics', '/usr/bin/go', '/usr/bin/python3'];

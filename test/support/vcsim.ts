@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { runProcess, startProcess, type RunningProcess } from './processes';
+import { ROOT } from './root';
 
-const ROOT = resolve(__dirname, '../..');
 const SOURCE = join(ROOT, 'test/vcsim/main.go');
 const CACHE = join(ROOT, '.cache/vcsim');
 export const VCSIM_BINARY = join(CACHE, 'vcsim');

@@ -29,7 +29,7 @@ describe('QueryPerfParser', () => {
     const result = QueryPerfParser.parse(fixture('query-perf-vcenter.xml'), entities);
     const t1 = Date.parse('2026-11-23T10:00:20Z') / 1000;
     const t2 = t1 + 20;
-    expect(result.lines.split('\n').filter(Boolean)).toEqual([
+    expect(result.lines.toString().split('\n').filter(Boolean)).toEqual([
       `vsphere_vm_cpu,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=1250i,usagemhz_average=300i ${t1}`,
       `vsphere_vm_cpu,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=1300i,usagemhz_average=320i ${t2}`,
       `vsphere_vm_cpu,instance=0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=2000i ${t1}`,
@@ -55,7 +55,7 @@ describe('QueryPerfParser', () => {
   it('reads vcsim: xsi on an unusual prefix, newest-first nanosecond timestamps, * not expanded, a series missing a value', () => {
     const result = QueryPerfParser.parse(fixture('query-perf-vcsim.xml'), entities);
     const newest = Math.floor(Date.parse('2026-11-23T10:01:00Z') / 1000);
-    expect(result.lines.split('\n').filter(Boolean)).toEqual([
+    expect(result.lines.toString().split('\n').filter(Boolean)).toEqual([
       `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=81i ${newest}`,
       `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=77i ${newest - 20}`,
       `vsphere_vm_cpu,moid=vm-61,vcenter=vc1,vmname=web usage_average=90i ${newest - 40}`,

@@ -18,8 +18,12 @@ export interface EntityOutput {
 }
 
 export interface QueryPerfParseResult {
-  /** Line protocol, one line per (measurement, instance, timestamp), newline-terminated; timestamps in seconds. */
-  lines: string;
+  /**
+   * UTF-8 line protocol, one line per (measurement, instance, timestamp), newline-terminated;
+   * timestamps in seconds. A Buffer, so that it lives outside the JS heap while the parse runs and
+   * can be moved to another thread and written to a sink without copies.
+   */
+  lines: Buffer;
   lineCount: number;
   /** Field values written. */
   points: number;
@@ -34,7 +38,8 @@ export interface QueryPerfParseResult {
 interface Series {
   counterId: number;
   instance: string;
-  values: number[];
+  /** Values as vCenter wrote them: integers are copied into the line as text, never re-formatted. */
+  values: string[];
 }
 
 /**
@@ -48,7 +53,8 @@ export class QueryPerfParser {
   private readonly xsiPrefixes = new Set<string>(['xsi']);
   private readonly path: string[] = [];
   private text = '';
-  private out: string[] = [];
+  private out = Buffer.allocUnsafe(64 * 1024);
+  private outLength = 0;
   private result: Omit<QueryPerfParseResult, 'lines'> = {
     lineCount: 0,
     points: 0,
@@ -84,7 +90,7 @@ export class QueryPerfParser {
     if (this.faultType || this.faultString) {
       throw new VimFaultError(this.faultType || 'ServerFaultCode', this.faultString, this.faultDetail);
     }
-    return { lines: this.out.join(''), ...this.result };
+    return { lines: this.out.subarray(0, this.outLength), ...this.result };
   }
 
   /** Parses a whole response at once. */
@@ -141,7 +147,7 @@ export class QueryPerfParser {
     if (depth === 6 && name === 'timestamp' && this.path[4] === 'sampleInfo') {
       this.timestamps.push(this.epochSeconds(text));
     } else if (depth === 6 && name === 'value' && this.series && this.path[4] === 'value') {
-      this.series.values.push(Number(text));
+      this.series.values.push(text);
     } else if (depth === 7 && name === 'counterId' && this.series) {
       this.series.counterId = Number(text);
     } else if (depth === 7 && name === 'instance' && this.series) {
@@ -175,8 +181,7 @@ export class QueryPerfParser {
       return;
     }
     const timestamps = this.timestamps;
-    const groups = new Map<string, { head: string; fields: string[] }>();
-    let newest = this.result.lastSampleByEntity[this.moid] ?? -Infinity;
+    const groups = new Map<string, { head: string; series: { field: string; values: string[] }[] }>();
     for (const series of this.seriesList) {
       const target = entity.fields.get(series.counterId);
       if (!target) {
@@ -190,27 +195,41 @@ export class QueryPerfParser {
       const key = `${target.measurement}\u0000${series.instance}`;
       let group = groups.get(key);
       if (!group) {
-        group = {
-          head: lineHead(target.measurement, entity.tags, series.instance),
-          fields: new Array(timestamps.length).fill(''),
-        };
+        group = { head: lineHead(target.measurement, entity.tags, series.instance), series: [] };
         groups.set(key, group);
       }
+      group.series.push({ field: target.field, values: series.values });
+    }
+    let newest = this.result.lastSampleByEntity[this.moid] ?? -Infinity;
+    let lines = '';
+    for (const group of groups.values()) {
       for (let i = 0; i < timestamps.length; i++) {
-        const value = series.values[i];
-        if (value < 0 || !Number.isFinite(value)) continue;
-        group.fields[i] += `${group.fields[i] ? ',' : ''}${target.field}=${value}i`;
-        this.result.points++;
+        let fields = '';
+        for (const series of group.series) {
+          const value = series.values[i];
+          // vCenter writes -1 where it has no sample; values are integers, so a sign means no data.
+          if (value.charCodeAt(0) === 45 /* - */ || value === '') continue;
+          fields += fields === '' ? `${series.field}=${value}i` : `,${series.field}=${value}i`;
+          this.result.points++;
+        }
+        if (fields === '') continue;
+        lines += `${group.head} ${fields} ${timestamps[i]}\n`;
+        this.result.lineCount++;
         if (timestamps[i] > newest) newest = timestamps[i];
       }
     }
-    for (const group of groups.values()) {
-      for (let i = 0; i < timestamps.length; i++) {
-        if (!group.fields[i]) continue;
-        this.out.push(`${group.head} ${group.fields[i]} ${timestamps[i]}\n`);
-        this.result.lineCount++;
-      }
-    }
     if (newest > -Infinity) this.result.lastSampleByEntity[this.moid] = newest;
+    this.append(lines);
+  }
+
+  /** Lines go out of the JS heap at once: a string kept growing for the whole parse makes every scavenge copy it. */
+  private append(text: string): void {
+    const needed = this.outLength + Buffer.byteLength(text);
+    if (needed > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.out.length * 2));
+      this.out.copy(grown, 0, 0, this.outLength);
+      this.out = grown;
+    }
+    this.outLength += this.out.write(text, this.outLength);
   }
 }

@@ -81,7 +81,7 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
   } catch (error) {
     if (!(error instanceof VimFaultError)) throw error;
     return {
-      lines: '',
+      lines: Buffer.alloc(0),
       lineCount: 0,
       points: 0,
       lastSampleByEntity: {},

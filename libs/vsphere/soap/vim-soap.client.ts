@@ -94,6 +94,22 @@ export class VimSoapClient {
     return this.decoder.returnValue(operation, result) as T;
   }
 
+  /**
+   * Reads a response body exactly as `invoke` does, without the HTTP exchange: strong-soap's parser,
+   * then the typing pass. Lets the benchmark measure strong-soap's parsing on its own.
+   */
+  parseResponse<T = unknown>(operation: string, xml: string): T {
+    const internals = this.client as unknown as StrongSoapInternals;
+    const binding = Object.values(internals.wsdl.definitions.bindings)[0];
+    const envelope = binding.operations[operation].describe(internals.wsdl.definitions).outputEnvelope;
+    try {
+      const parsed = internals.xmlHandler.xmlToJson(null, xml, envelope);
+      return this.decoder.returnValue(operation, parsed.Body[`${operation}Response`]) as T;
+    } catch (error) {
+      throw this.translate(operation, error);
+    }
+  }
+
   /** Typed decoding of a value read through the property collector (DynamicProperty.val is xsd:anyType). */
   decode(value: unknown): unknown {
     return this.decoder.decode(value, undefined);
@@ -132,6 +148,21 @@ export class VimSoapClient {
     const status = failure.response?.statusCode;
     return new VimTransportError(`${operation}: ${failure.message}`, status, failure.code);
   }
+}
+
+/** The strong-soap internals parseResponse uses (pinned strong-soap version). */
+interface StrongSoapInternals {
+  wsdl: {
+    definitions: {
+      bindings: Record<
+        string,
+        { operations: Record<string, { describe(definitions: unknown): { outputEnvelope: unknown } }> }
+      >;
+    };
+  };
+  xmlHandler: {
+    xmlToJson(context: null, xml: string, descriptor: unknown): { Body: Record<string, unknown> };
+  };
 }
 
 /** strong-soap's shape for a ManagedObjectReference argument. */
