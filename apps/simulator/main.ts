@@ -1,5 +1,6 @@
 import { SimulatorConfig } from '@vcc/config';
 import { runApp } from '@vcc/platform';
+import { selfSignedCertificate } from './sdk/self-signed-certificate';
 import { SimulatorModule } from './simulator.module';
 
 void runApp({
@@ -7,4 +8,6 @@ void runApp({
   summary: 'a vSphere API simulator for the quickstart, benchmarks and fault tests',
   config: SimulatorConfig,
   module: () => SimulatorModule,
+  https: (config, logger) =>
+    config.tls.enabled ? selfSignedCertificate(config.http.host, logger) : undefined,
 });

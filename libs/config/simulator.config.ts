@@ -1,14 +1,186 @@
 import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
+import { Doc, Secret } from './config-key.decorator';
 import { HttpConfig } from './sections';
 
 class SimulatorHttpConfig extends HttpConfig {
   override port = 8989;
 }
 
+export class SimulatorTlsConfig {
+  @Doc('serve HTTPS with a self-signed certificate generated at start, as vCenter does (pyVmomi needs it)')
+  @IsBoolean()
+  enabled = false;
+}
+
+export class SimulatorSdkConfig {
+  @Doc('user name that Login accepts (vcsim uses the same default)')
+  @IsString()
+  @MinLength(1)
+  username = 'user';
+
+  @Doc('password that Login accepts (default "pass", as vcsim)')
+  @Secret()
+  @IsString()
+  @MinLength(1)
+  password = 'pass';
+
+  @Doc('seconds without a call after which a session expires (vCenter: 30 minutes)')
+  @IsInt()
+  @Min(1)
+  sessionIdleTimeoutSeconds = 1800;
+
+  @Doc(
+    'config.vpxd.stats.maxQueryMetrics: entity×metric pairs a historical QueryPerf may ask for; -1 unlimited',
+  )
+  @IsInt()
+  @Min(-1)
+  maxQueryMetrics = 256;
+}
+
+export class SimulatorInventoryConfig {
+  @Doc('seed of the generated inventory; the same seed and counts give the same inventory')
+  @IsInt()
+  @Min(0)
+  seed = 1;
+
+  @Doc('datacenters')
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  datacenters = 1;
+
+  @Doc('clusters per datacenter')
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  clustersPerDatacenter = 2;
+
+  @Doc('hosts per cluster')
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  hostsPerCluster = 4;
+
+  @Doc('VMs per host (templates included)')
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  vmsPerHost = 25;
+
+  @Doc('datastores per cluster, shared by its hosts')
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  datastoresPerCluster = 2;
+
+  @Doc('share of the VMs that are powered off, in percent')
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  poweredOffPercent = 10;
+
+  @Doc('share of the VMs that are templates, in percent')
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  templatePercent = 2;
+}
+
+export class SimulatorPerfConfig {
+  @Doc('realtime sample interval of VMs and hosts in seconds (QueryPerfProviderSummary.refreshRate)')
+  @IsInt()
+  @Min(1)
+  realtimeIntervalSeconds = 20;
+
+  @Doc('how long realtime samples are kept, in seconds (vCenter: one hour)')
+  @IsInt()
+  @Min(1)
+  realtimeRetentionSeconds = 3600;
+
+  @Doc('historical sample interval in seconds, for every entity (vCenter: 300)')
+  @IsInt()
+  @Min(1)
+  historicalIntervalSeconds = 300;
+
+  @Doc('how long historical samples are kept, in seconds (vCenter: one day at 300 s)')
+  @IsInt()
+  @Min(1)
+  historicalRetentionSeconds = 86_400;
+}
+
+export class SimulatorEventsConfig {
+  @Doc(
+    'seconds between inventory changes (VM created, powered on/off, reconfigured, migrated, moved, removed); 0 turns them off',
+  )
+  @IsNumber()
+  @Min(0)
+  intervalSeconds = 30;
+}
+
+export class SimulatorFaultsConfig {
+  @Doc('delay added to every SOAP call, in milliseconds (also settable through the admin API)')
+  @IsInt()
+  @Min(0)
+  latencyMs = 0;
+
+  @Doc('share of SOAP calls answered with a SystemError fault, 0 to 1 (also settable through the admin API)')
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  errorRate = 0;
+}
+
+export class SimulatorAdminConfig {
+  @Doc('bearer token of the admin API (/admin/*); the admin API is off when unset')
+  @Secret()
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  token?: string;
+}
+
 export class SimulatorConfig extends BaseAppConfig {
   @Type(() => SimulatorHttpConfig)
   @ValidateNested()
   http = new SimulatorHttpConfig();
+
+  @Type(() => SimulatorTlsConfig)
+  @ValidateNested()
+  tls = new SimulatorTlsConfig();
+
+  @Type(() => SimulatorSdkConfig)
+  @ValidateNested()
+  sdk = new SimulatorSdkConfig();
+
+  @Type(() => SimulatorInventoryConfig)
+  @ValidateNested()
+  inventory = new SimulatorInventoryConfig();
+
+  @Type(() => SimulatorPerfConfig)
+  @ValidateNested()
+  perf = new SimulatorPerfConfig();
+
+  @Type(() => SimulatorEventsConfig)
+  @ValidateNested()
+  events = new SimulatorEventsConfig();
+
+  @Type(() => SimulatorFaultsConfig)
+  @ValidateNested()
+  faults = new SimulatorFaultsConfig();
+
+  @Type(() => SimulatorAdminConfig)
+  @ValidateNested()
+  admin = new SimulatorAdminConfig();
 }
