@@ -47,7 +47,8 @@ export const VCENTER_RULES = {
   defaultRequestBudget: 8,
 } as const;
 
-function IsMultipleOf(step: number, options?: ValidationOptions): PropertyDecorator {
+/** A number that is a whole multiple of `step` (cycle intervals are whole numbers of samples). */
+export function IsMultipleOf(step: number, options?: ValidationOptions): PropertyDecorator {
   return (target, propertyName) =>
     registerDecorator({
       name: 'isMultipleOf',

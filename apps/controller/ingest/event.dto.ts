@@ -1,0 +1,146 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+
+export const MAX_EVENTS_PER_BATCH = 10_000;
+const MAX_EVENT_KEY = 2_147_483_647; // vim25 event keys are xsd:int
+
+/** A managed object an event refers to: its moref and its name at the time. */
+export class EntityRefDto {
+  @ApiProperty({ example: 'vm-1234' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  moref: string;
+
+  @ApiProperty()
+  @IsString()
+  @MaxLength(1024)
+  name: string;
+}
+
+export class EventDto {
+  @ApiProperty({ description: "vCenter's event key, increasing per vCenter" })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_EVENT_KEY)
+  key: number;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_EVENT_KEY)
+  chainId: number;
+
+  @ApiProperty({ example: 'VmPoweredOffEvent', description: 'the vim25 event type' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  type: string;
+
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  createdTime: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  userName?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(65_536)
+  fullMessage?: string | null;
+
+  @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
+  @IsOptional()
+  @Type(() => EntityRefDto)
+  @ValidateNested()
+  datacenter?: EntityRefDto | null;
+
+  @ApiPropertyOptional({ type: EntityRefDto, nullable: true, description: 'the compute resource (cluster)' })
+  @IsOptional()
+  @Type(() => EntityRefDto)
+  @ValidateNested()
+  cluster?: EntityRefDto | null;
+
+  @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
+  @IsOptional()
+  @Type(() => EntityRefDto)
+  @ValidateNested()
+  host?: EntityRefDto | null;
+
+  @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
+  @IsOptional()
+  @Type(() => EntityRefDto)
+  @ValidateNested()
+  vm?: EntityRefDto | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "the event type's other properties",
+  })
+  @IsOptional()
+  @IsObject()
+  fields?: Record<string, unknown>;
+}
+
+export class EventBatchDto {
+  @ApiProperty({ description: 'id or name of the vCenter the events come from' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  vcenter: string;
+
+  @ApiProperty({ type: [EventDto], maxItems: MAX_EVENTS_PER_BATCH })
+  @IsArray()
+  @ArrayMaxSize(MAX_EVENTS_PER_BATCH)
+  @Type(() => EventDto)
+  @ValidateNested({ each: true })
+  events: EventDto[];
+}
+
+export class EventBatchResultView {
+  @ApiProperty({ format: 'uuid' })
+  vcenterId: string;
+
+  @ApiProperty()
+  received: number;
+
+  @ApiProperty()
+  stored: number;
+
+  @ApiProperty({ description: 'events whose key was stored already (or repeated in the batch)' })
+  duplicates: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'the highest stored event key of the vCenter' })
+  lastKey: number | null;
+}
+
+export class LastEventKeyView {
+  @ApiProperty({ format: 'uuid' })
+  vcenterId: string;
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the highest stored event key; null before any event',
+  })
+  lastKey: number | null;
+}

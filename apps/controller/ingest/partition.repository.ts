@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { monthlyPartition } from '@vcc/database';
+
+export const PARTITIONED_TABLES = ['inventory_vm', 'inventory_host', 'vcenter_event'] as const;
+export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
+
+/**
+ * Creates the monthly partitions rows need, on demand: a collector may post events from months
+ * before the controller started. The controller only ever creates partitions; dropping them by
+ * retention is the aggregator's job, so past months are checked every time (they may have been
+ * dropped) and only the current and later ones are remembered.
+ */
+@Injectable()
+export class PartitionRepository {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  async ensureMonths(table: PartitionedTable, times: Iterable<Date>, now = new Date()): Promise<void> {
+    const current = monthlyPartition(table, now).from;
+    const months = new Map<string, ReturnType<typeof monthlyPartition>>();
+    for (const time of times) {
+      const partition = monthlyPartition(table, time);
+      if (!this.known.has(partition.name)) months.set(partition.name, partition);
+    }
+    for (const partition of months.values()) {
+      await this.dataSource.transaction(async (manager) => {
+        // Replicas creating the same partition at once would collide on the catalogue's unique keys.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+          `vcc.partition:${partition.name}`,
+        ]);
+        await manager.query(
+          `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF "${table}"
+             FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
+        );
+      });
+      if (partition.from >= current) this.known.add(partition.name);
+    }
+  }
+}

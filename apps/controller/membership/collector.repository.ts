@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Not, type Repository } from 'typeorm';
+import { CollectorEntity, type CollectorState, type StoredAssignment } from '@vcc/database';
+import type { CycleStatsDto } from './membership.dto';
+
+/** What a heartbeat needs back from the row it renewed. */
+export interface RenewedLease {
+  id: string;
+  name: string;
+  state: Exclude<CollectorState, 'gone'>;
+  vcenterId: string | null;
+  assignment: StoredAssignment | null;
+  previousAssignment: StoredAssignment | null;
+  /** The database's clock at the renewal. */
+  now: Date;
+}
+
+@Injectable()
+export class CollectorRepository {
+  private readonly collectors: Repository<CollectorEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.collectors = dataSource.getRepository(CollectorEntity);
+  }
+
+  /**
+   * Renews the lease of a live collector and stores its last-cycle stats, in one statement that
+   * also returns its assignments. Undefined when the collector is unknown or gone. A group change
+   * holding the row's lock makes this wait, so the answer always reflects a committed change.
+   */
+  async renewLease(
+    id: string,
+    leaseTtlSeconds: number,
+    stats?: CycleStatsDto,
+  ): Promise<RenewedLease | undefined> {
+    const rows = (await this.dataSource.query(
+      `UPDATE collector
+          SET last_heartbeat_at = clock_timestamp(),
+              lease_expires_at = clock_timestamp() + make_interval(secs => $2),
+              cycle_start = coalesce($3, cycle_start),
+              entities_assigned = coalesce($4, entities_assigned),
+              entities_collected = coalesce($5, entities_collected),
+              points = coalesce($6, points),
+              duration_ms = coalesce($7, duration_ms),
+              errors = coalesce($8, errors)
+        WHERE id = $1 AND state <> 'gone'
+    RETURNING id, name, state, vcenter_id, assignment, previous_assignment, clock_timestamp() AS now`,
+      [
+        id,
+        leaseTtlSeconds,
+        stats?.cycleStart ?? null,
+        stats?.entitiesAssigned ?? null,
+        stats?.entitiesCollected ?? null,
+        stats?.points ?? null,
+        stats?.durationMs ?? null,
+        stats?.errors ?? null,
+      ],
+    )) as [
+      {
+        id: string;
+        name: string;
+        state: RenewedLease['state'];
+        vcenter_id: string | null;
+        assignment: StoredAssignment | null;
+        previous_assignment: StoredAssignment | null;
+        now: Date;
+      }[],
+      number,
+    ];
+    const row = rows[0][0];
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        state: row.state,
+        vcenterId: row.vcenter_id,
+        assignment: row.assignment,
+        previousAssignment: row.previous_assignment,
+        now: row.now,
+      }
+    );
+  }
+
+  findById(id: string): Promise<CollectorEntity | null> {
+    return this.collectors.findOneBy({ id });
+  }
+
+  /** Registered collectors that are not gone, by name. */
+  listLive(): Promise<CollectorEntity[]> {
+    return this.collectors.find({ where: { state: Not('gone' as const) }, order: { name: 'ASC' } });
+  }
+
+  /** Live collectors by state; `unplaced` are active ones without a vCenter. */
+  async countByState(): Promise<Record<'active' | 'draining' | 'unplaced', number>> {
+    const rows = (await this.dataSource.query(`
+      SELECT CASE WHEN state = 'active' AND vcenter_id IS NULL THEN 'unplaced' ELSE state END AS state,
+             count(*)::int AS count
+        FROM collector WHERE state <> 'gone' GROUP BY 1`)) as { state: string; count: number }[];
+    const count = (state: string): number => rows.find((row) => row.state === state)?.count ?? 0;
+    return { active: count('active'), draining: count('draining'), unplaced: count('unplaced') };
+  }
+
+  async clock(): Promise<Date> {
+    const [row] = (await this.dataSource.query('SELECT clock_timestamp() AS now')) as { now: Date }[];
+    return row.now;
+  }
+}

@@ -1,0 +1,300 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { CountersView, FiltersView, TlsOptionsView } from '../vcenters/vcenter.dto';
+
+export const MAX_WEIGHT = 64;
+
+export class RegisterDto {
+  @ApiProperty({
+    example: 'collector-01',
+    description:
+      'stable name of the collector host; re-registering under a live name replaces that registration',
+  })
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+    message:
+      'name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+  })
+  name: string;
+
+  @ApiProperty({ example: '0.1.0' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  version: string;
+
+  @ApiPropertyOptional({
+    default: 1,
+    minimum: 1,
+    maximum: MAX_WEIGHT,
+    description: 'capacity hint: the group indices (weight) the collector asks for; admins can change it',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_WEIGHT)
+  capacity?: number;
+
+  @ApiPropertyOptional({ description: 'id or name of the vCenter the collector prefers' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  preferredVcenter?: string;
+}
+
+export class CycleStatsDto {
+  @ApiProperty({ format: 'date-time', description: 'boundary at which the reported cycle started' })
+  @IsISO8601({ strict: true })
+  cycleStart: string;
+
+  @ApiProperty({ description: 'entities whose group index the collector held in that cycle' })
+  @IsInt()
+  @Min(0)
+  entitiesAssigned: number;
+
+  @ApiProperty({ description: 'entities it collected samples for' })
+  @IsInt()
+  @Min(0)
+  entitiesCollected: number;
+
+  @ApiProperty({ description: 'points written to the sink' })
+  @IsInt()
+  @Min(0)
+  points: number;
+
+  @ApiProperty()
+  @IsInt()
+  @Min(0)
+  durationMs: number;
+
+  @ApiProperty({ description: 'failed vCenter or sink requests' })
+  @IsInt()
+  @Min(0)
+  errors: number;
+}
+
+export class HeartbeatDto {
+  @ApiPropertyOptional({ type: CycleStatsDto, description: 'the last finished cycle, once there is one' })
+  @IsOptional()
+  @Type(() => CycleStatsDto)
+  @ValidateNested()
+  stats?: CycleStatsDto;
+}
+
+export class VcenterConnectionView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  sdkUrl: string;
+
+  @ApiProperty()
+  username: string;
+
+  @ApiProperty({ description: 'decrypted only in this authenticated response' })
+  password: string;
+
+  @ApiProperty({ type: TlsOptionsView })
+  tls: TlsOptionsView;
+
+  @ApiProperty({ type: CountersView })
+  counters: CountersView;
+
+  @ApiProperty({ type: FiltersView })
+  filters: FiltersView;
+}
+
+/**
+ * What a collector does from `effectiveFrom`: keep the entities of `vcenter` whose
+ * `hash(moref) mod groupCount` is one of `groupIndices`.
+ */
+export class AssignmentView {
+  @ApiProperty({ description: "the vCenter's epoch this assignment belongs to" })
+  epoch: number;
+
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      'cycle boundary (a multiple of realtimeIntervalSeconds since the Unix epoch) from which it applies',
+  })
+  effectiveFrom: string;
+
+  @ApiProperty({
+    type: [Number],
+    description: 'every group index held; a weight-k collector holds k (none when drained or paused)',
+  })
+  groupIndices: number[];
+
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'the first of groupIndices, for the usual weight of 1',
+  })
+  groupIndex: number | null;
+
+  @ApiProperty({ description: "group indices of the vCenter in all (the sum of its members' weights)" })
+  groupCount: number;
+
+  @ApiProperty({ description: 'the vCenter is paused: collect nothing' })
+  paused: boolean;
+
+  @ApiProperty({ description: "this collector's share of the vCenter's in-flight request budget" })
+  requestBudget: number;
+
+  @ApiProperty()
+  realtimeIntervalSeconds: number;
+
+  @ApiProperty()
+  historicalIntervalSeconds: number;
+
+  @ApiProperty({ type: VcenterConnectionView })
+  vcenter: VcenterConnectionView;
+}
+
+/** The answer to register and heartbeat: the contract collectors follow. */
+export class AssignmentResponse {
+  @ApiProperty({ format: 'uuid' })
+  collectorId: string;
+
+  @ApiProperty({ enum: ['active', 'draining'] })
+  state: 'active' | 'draining';
+
+  @ApiProperty({
+    format: 'date-time',
+    description: "the controller's clock (the database's), to spot clock skew",
+  })
+  serverTime: string;
+
+  @ApiProperty({ description: 'the lease expires this long after the last heartbeat' })
+  leaseTtlSeconds: number;
+
+  @ApiProperty({ description: 'heartbeat this often' })
+  heartbeatIntervalSeconds: number;
+
+  @ApiProperty({
+    type: AssignmentView,
+    nullable: true,
+    description:
+      'the latest assignment, in force from its effectiveFrom; null while there is no vCenter to place the collector on',
+  })
+  assignment: AssignmentView | null;
+
+  @ApiProperty({
+    type: AssignmentView,
+    nullable: true,
+    description:
+      'the assignment in force until assignment.effectiveFrom; null once that has passed or when the collector held nothing before',
+  })
+  previous: AssignmentView | null;
+}
+
+export class CycleStatsView {
+  @ApiProperty({ format: 'date-time' })
+  cycleStart: string;
+
+  @ApiProperty()
+  entitiesAssigned: number;
+
+  @ApiProperty()
+  entitiesCollected: number;
+
+  @ApiProperty()
+  points: number;
+
+  @ApiProperty()
+  durationMs: number;
+
+  @ApiProperty()
+  errors: number;
+}
+
+/** A collector's assignment without credentials, for admins. */
+export class AssignmentSummaryView {
+  @ApiProperty({ format: 'uuid' })
+  vcenterId: string;
+
+  @ApiProperty()
+  epoch: number;
+
+  @ApiProperty({ format: 'date-time' })
+  effectiveFrom: string;
+
+  @ApiProperty({ type: [Number] })
+  groupIndices: number[];
+
+  @ApiProperty()
+  groupCount: number;
+
+  @ApiProperty()
+  paused: boolean;
+
+  @ApiProperty()
+  requestBudget: number;
+}
+
+export class CollectorView {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  version: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  address: string | null;
+
+  @ApiProperty({ enum: ['active', 'draining', 'gone'] })
+  state: string;
+
+  @ApiProperty({ type: String, nullable: true, enum: ['deregistered', 'drained', 'expired', 'replaced'] })
+  goneReason: string | null;
+
+  @ApiProperty()
+  weight: number;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  vcenterId: string | null;
+
+  @ApiProperty({ type: [Number], description: "indices held in the vCenter's current epoch" })
+  groupIndices: number[];
+
+  @ApiProperty({ format: 'date-time' })
+  registeredAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  lastHeartbeatAt: string;
+
+  @ApiProperty({ format: 'date-time' })
+  leaseExpiresAt: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when a draining collector is deregistered',
+  })
+  drainAt: string | null;
+
+  @ApiProperty({ type: AssignmentSummaryView, nullable: true })
+  assignment: AssignmentSummaryView | null;
+
+  @ApiProperty({ type: CycleStatsView, nullable: true })
+  lastCycle: CycleStatsView | null;
+}

@@ -1,0 +1,193 @@
+import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { ControllerConfig } from '@vcc/config';
+import type { CollectorEntity, CollectorGoneReason, StoredAssignment, VcenterEntity } from '@vcc/database';
+import { AssignmentService } from '../assignment/assignment.service';
+import { FieldError, notFound } from '../common/field.error';
+import { ControllerMetrics } from '../status/controller-metrics';
+import { PasswordCipher } from '../vcenters/password-cipher';
+import { VcenterRepository } from '../vcenters/vcenter.repository';
+import { CollectorRepository, type RenewedLease } from './collector.repository';
+import type {
+  AssignmentResponse,
+  AssignmentView,
+  CollectorView,
+  HeartbeatDto,
+  RegisterDto,
+} from './membership.dto';
+
+const GONE_ADVICE: Record<CollectorGoneReason, string> = {
+  deregistered: 'it deregistered; register again to rejoin',
+  expired: 'its lease expired after missed heartbeats; register again',
+  replaced: 'a newer registration under its name replaced it',
+  drained: 'an admin drained it; it should stop rather than register again',
+};
+
+export function toCollectorView(collector: CollectorEntity): CollectorView {
+  const assignment = collector.assignment;
+  return {
+    id: collector.id,
+    name: collector.name,
+    version: collector.version,
+    address: collector.address,
+    state: collector.state,
+    goneReason: collector.goneReason,
+    weight: collector.weight,
+    vcenterId: collector.vcenterId,
+    groupIndices: collector.groupIndices,
+    registeredAt: collector.registeredAt.toISOString(),
+    lastHeartbeatAt: collector.lastHeartbeatAt.toISOString(),
+    leaseExpiresAt: collector.leaseExpiresAt.toISOString(),
+    drainAt: collector.drainAt?.toISOString() ?? null,
+    assignment: assignment && {
+      vcenterId: assignment.vcenterId,
+      epoch: assignment.epoch,
+      effectiveFrom: assignment.effectiveFrom,
+      groupIndices: assignment.groupIndices,
+      groupCount: assignment.groupCount,
+      paused: assignment.paused,
+      requestBudget: assignment.requestBudget,
+    },
+    lastCycle: collector.cycleStart
+      ? {
+          cycleStart: collector.cycleStart.toISOString(),
+          entitiesAssigned: collector.entitiesAssigned ?? 0,
+          entitiesCollected: collector.entitiesCollected ?? 0,
+          points: collector.points ?? 0,
+          durationMs: collector.durationMs ?? 0,
+          errors: collector.errors ?? 0,
+        }
+      : null,
+  };
+}
+
+/** Registration, heartbeats and deregistration: the collectors' side of membership. */
+@Injectable()
+export class MembershipService {
+  private readonly logger = new Logger('Membership');
+  private readonly heartbeatIntervalSeconds: number;
+  private readonly leaseTtlSeconds: number;
+
+  constructor(
+    config: ControllerConfig,
+    private readonly collectors: CollectorRepository,
+    private readonly vcenters: VcenterRepository,
+    private readonly assignment: AssignmentService,
+    private readonly cipher: PasswordCipher,
+    private readonly metrics: ControllerMetrics,
+  ) {
+    this.heartbeatIntervalSeconds = config.membership.heartbeatIntervalSeconds;
+    this.leaseTtlSeconds = config.membership.heartbeatIntervalSeconds * config.membership.missedHeartbeats;
+  }
+
+  async register(body: RegisterDto, address: string | null): Promise<AssignmentResponse> {
+    let preferredVcenterId: string | undefined;
+    if (body.preferredVcenter !== undefined) {
+      const preferred = await this.vcenters.findByIdOrName(body.preferredVcenter);
+      if (!preferred)
+        throw notFound('preferredVcenter', `no vCenter with id or name ${body.preferredVcenter}`);
+      preferredVcenterId = preferred.id;
+    }
+    const collector = await this.assignment.register({
+      name: body.name,
+      version: body.version,
+      capacity: body.capacity ?? 1,
+      address,
+      preferredVcenterId,
+    });
+    this.logger.log(
+      `collector ${collector.name} (${collector.version}, ${address ?? 'unknown address'}) registered as ${collector.id}`,
+    );
+    return this.respond({
+      id: collector.id,
+      name: collector.name,
+      state: 'active',
+      vcenterId: collector.vcenterId,
+      assignment: collector.assignment,
+      previousAssignment: collector.previousAssignment,
+      now: collector.registeredAt,
+    });
+  }
+
+  async heartbeat(id: string, body: HeartbeatDto): Promise<AssignmentResponse> {
+    let lease = await this.collectors.renewLease(id, this.leaseTtlSeconds, body.stats);
+    if (!lease) {
+      const collector = await this.collectors.findById(id);
+      if (!collector) throw notFound('id', `no collector with id ${id}; register first`);
+      throw new FieldError(
+        HttpStatus.GONE,
+        'id',
+        `collector ${collector.name} is gone: ${GONE_ADVICE[collector.goneReason!]}`,
+      );
+    }
+    this.metrics.heartbeats.inc();
+    if (lease.state === 'active' && !lease.vcenterId && (await this.assignment.placeUnplaced(id))) {
+      lease = (await this.collectors.renewLease(id, this.leaseTtlSeconds))!;
+    }
+    return this.respond(lease);
+  }
+
+  async deregister(id: string): Promise<void> {
+    await this.assignment.deregister(id);
+  }
+
+  async list(): Promise<CollectorView[]> {
+    return (await this.collectors.listLive()).map(toCollectorView);
+  }
+
+  async get(id: string): Promise<CollectorView> {
+    const collector = await this.collectors.findById(id);
+    if (!collector) throw notFound('id', `no collector with id ${id}`);
+    return toCollectorView(collector);
+  }
+
+  private async respond(lease: RenewedLease): Promise<AssignmentResponse> {
+    const { assignment, now } = lease;
+    // The previous assignment matters only until the latest one takes effect.
+    const previous =
+      assignment && lease.previousAssignment && Date.parse(assignment.effectiveFrom) > now.getTime()
+        ? lease.previousAssignment
+        : null;
+    const vcenters = await this.vcenters.findByIds(
+      [...new Set([assignment?.vcenterId, previous?.vcenterId])].filter((v): v is string => !!v),
+    );
+    const byId = new Map(vcenters.map((vcenter) => [vcenter.id, vcenter]));
+    return {
+      collectorId: lease.id,
+      state: lease.state,
+      serverTime: now.toISOString(),
+      leaseTtlSeconds: this.leaseTtlSeconds,
+      heartbeatIntervalSeconds: this.heartbeatIntervalSeconds,
+      assignment: this.view(assignment, byId),
+      previous: this.view(previous, byId),
+    };
+  }
+
+  private view(
+    assignment: StoredAssignment | null,
+    vcenters: Map<string, VcenterEntity>,
+  ): AssignmentView | null {
+    const vcenter = assignment && vcenters.get(assignment.vcenterId);
+    if (!assignment || !vcenter) return null;
+    return {
+      epoch: assignment.epoch,
+      effectiveFrom: assignment.effectiveFrom,
+      groupIndices: assignment.groupIndices,
+      groupIndex: assignment.groupIndices[0] ?? null,
+      groupCount: assignment.groupCount,
+      paused: assignment.paused,
+      requestBudget: assignment.requestBudget,
+      realtimeIntervalSeconds: assignment.realtimeIntervalSeconds,
+      historicalIntervalSeconds: assignment.historicalIntervalSeconds,
+      vcenter: {
+        id: vcenter.id,
+        name: vcenter.name,
+        sdkUrl: vcenter.sdkUrl,
+        username: vcenter.username,
+        password: this.cipher.decrypt(vcenter.passwordEnc),
+        tls: { insecure: vcenter.tlsInsecure, caFile: vcenter.tlsCaFile },
+        counters: vcenter.counters,
+        filters: { include: vcenter.includeFilters, exclude: vcenter.excludeFilters },
+      },
+    };
+  }
+}
