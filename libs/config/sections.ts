@@ -81,17 +81,6 @@ export class DatabaseConfig {
   embedded = new EmbeddedPostgresConfig();
 }
 
-export class ControllerClientConfig {
-  @Doc('base URL of the controller, e.g. http://controller:8080 (required)')
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  url: string;
-
-  @Doc('bearer token with the collector role (required; prefer tokenFile)')
-  @Secret()
-  @IsString()
-  token: string;
-}
-
 export const TOKEN_ROLES = ['admin', 'collector', 'reader'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 

@@ -35,6 +35,8 @@ export interface AppDefinition<C extends BaseAppConfig> {
   // NoInfer: the app's config class alone decides C; resources and commands may be generic.
   commands?: Record<string, AppCommand<NoInfer<C>>>;
   resources?: Resource<NoInfer<C>>[];
+  /** Problems only the combination of config and flags reveals (a key required unless a flag is given). */
+  check?(config: NoInfer<C>, flags: FlagValues): string[];
   module(config: NoInfer<C>, flags: FlagValues): DynamicModule | Type<unknown>;
   /** TLS key and certificate (PEM) to serve HTTPS with; undefined serves plain HTTP. */
   https?(config: NoInfer<C>, logger: pino.Logger): Promise<TlsKeyPair | undefined> | TlsKeyPair | undefined;
@@ -122,6 +124,8 @@ export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Pr
   let config: C;
   try {
     config = loadConfig(app.config, { file: flags.config as string | undefined });
+    const problems = app.check?.(config, flags) ?? [];
+    if (problems.length) throw new ConfigError(problems);
   } catch (error) {
     if (error instanceof ConfigError) fail(app.name, error.message);
     throw error;

@@ -1,0 +1,126 @@
+import { owns } from '@vcc/sharding';
+import { entityTags, type EntityKind, type EntityTags, type Inventory } from '@vcc/vsphere';
+
+/** An entity this collector queries, with its line-protocol tags rendered once. */
+export interface CollectEntity {
+  moref: string;
+  kind: EntityKind;
+  /** The vSphere type, for the QueryPerf spec. */
+  type: 'VirtualMachine' | 'HostSystem' | 'ClusterComputeResource' | 'Datastore';
+  path: string;
+  tags: EntityTags;
+}
+
+export interface Filters {
+  include: string[];
+  exclude: string[];
+}
+
+/** Inventory-path globs as vCenter's UI shows paths: `*` stays inside a segment, `**` crosses them. */
+export function globToRegExp(glob: string): RegExp {
+  let pattern = '';
+  for (let i = 0; i < glob.length; i++) {
+    const char = glob[i];
+    if (char === '*' && glob[i + 1] === '*') {
+      pattern += '.*';
+      i++;
+    } else if (char === '*') pattern += '[^/]*';
+    else if (char === '?') pattern += '[^/]';
+    else pattern += char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${pattern}$`);
+}
+
+export function pathFilter(filters: Filters): (path: string) => boolean {
+  const include = filters.include.map(globToRegExp);
+  const exclude = filters.exclude.map(globToRegExp);
+  return (path) =>
+    (include.length === 0 || include.some((r) => r.test(path))) && !exclude.some((r) => r.test(path));
+}
+
+function joinPath(...parts: (string | null)[]): string {
+  return `/${parts.filter((p) => p !== null && p !== '').join('/')}`;
+}
+
+/** Every entity of the inventory that can have performance data, with its tags and inventory path. */
+export function allEntities(inventory: Inventory, vcenter: string): CollectEntity[] {
+  const entities: CollectEntity[] = [];
+  for (const vm of inventory.vms) {
+    // Powered-off VMs and templates have no performance data; they stay in inventory snapshots.
+    if (vm.powerState !== 'poweredOn' || vm.template) continue;
+    entities.push({
+      moref: vm.moref,
+      kind: 'vm',
+      type: 'VirtualMachine',
+      path: joinPath(vm.datacenterName, 'vm', vm.folderPath, vm.name),
+      tags: entityTags({
+        vcenter,
+        moid: vm.moref,
+        vmname: vm.name,
+        dcname: vm.datacenterName,
+        clustername: vm.clusterName,
+        esxhostname: vm.hostName,
+        rpname: vm.resourcePoolName,
+      }),
+    });
+  }
+  for (const host of inventory.hosts) {
+    if (host.connectionState !== 'connected' || host.powerState !== 'poweredOn') continue;
+    entities.push({
+      moref: host.moref,
+      kind: 'host',
+      type: 'HostSystem',
+      path: joinPath(host.datacenterName, 'host', host.clusterName, host.name),
+      tags: entityTags({
+        vcenter,
+        moid: host.moref,
+        esxhostname: host.name,
+        dcname: host.datacenterName,
+        clustername: host.clusterName,
+      }),
+    });
+  }
+  for (const cluster of inventory.clusters) {
+    entities.push({
+      moref: cluster.moref,
+      kind: 'cluster',
+      type: 'ClusterComputeResource',
+      path: joinPath(cluster.datacenterName, 'host', cluster.name),
+      tags: entityTags({
+        vcenter,
+        moid: cluster.moref,
+        clustername: cluster.name,
+        dcname: cluster.datacenterName,
+      }),
+    });
+  }
+  for (const datastore of inventory.datastores) {
+    entities.push({
+      moref: datastore.moref,
+      kind: 'datastore',
+      type: 'Datastore',
+      path: joinPath(datastore.datacenterName, 'datastore', datastore.name),
+      tags: entityTags({
+        vcenter,
+        moid: datastore.moref,
+        dsname: datastore.name,
+        dcname: datastore.datacenterName,
+      }),
+    });
+  }
+  return entities;
+}
+
+/** The entities of the given kinds this collector owns: `shardOf(moref, groupCount) ∈ groupIndices`, after the filters. */
+export function ownedEntities(
+  entities: CollectEntity[],
+  kinds: readonly EntityKind[],
+  groupIndices: readonly number[],
+  groupCount: number,
+  filters: Filters,
+): CollectEntity[] {
+  const allowed = pathFilter(filters);
+  return entities.filter(
+    (e) => kinds.includes(e.kind) && owns(e.moref, groupIndices, groupCount) && allowed(e.path),
+  );
+}

@@ -1,0 +1,87 @@
+import type { AssignmentResponse, CycleStats, EventRow, SnapshotShard } from './controller.types';
+
+/** An answer from the controller other than success; `status` 0 means it could not be reached. */
+export class ControllerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'ControllerError';
+  }
+}
+
+/** The collector's side of the controller's REST API, with the collector-role bearer token. */
+export class ControllerClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  register(body: {
+    name: string;
+    version: string;
+    capacity: number;
+    preferredVcenter?: string;
+  }): Promise<AssignmentResponse> {
+    return this.request('POST', '/api/v1/collectors/register', body);
+  }
+
+  heartbeat(id: string, stats: CycleStats | undefined): Promise<AssignmentResponse> {
+    return this.request(
+      'POST',
+      `/api/v1/collectors/${encodeURIComponent(id)}/heartbeat`,
+      stats ? { stats } : {},
+    );
+  }
+
+  async deregister(id: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/collectors/${encodeURIComponent(id)}`);
+  }
+
+  async postSnapshotShard(shard: SnapshotShard): Promise<void> {
+    await this.request('POST', '/api/v1/inventory/snapshots', shard);
+  }
+
+  async postEvents(vcenter: string, events: EventRow[]): Promise<void> {
+    await this.request('POST', '/api/v1/events', { vcenter, events });
+  }
+
+  async lastEventKey(vcenterId: string): Promise<number | null> {
+    const view = await this.request<{ lastKey: number | null }>(
+      'GET',
+      `/api/v1/vcenters/${encodeURIComponent(vcenterId)}/events/last-key`,
+    );
+    return view.lastKey;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: {
+          Authorization: `Bearer ${this.token}`,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      throw new ControllerError(`${method} ${path}: controller unreachable (${cause})`, 0);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text.slice(0, 500);
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new ControllerError(`${method} ${path}: HTTP ${response.status}: ${message}`, response.status);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}

@@ -1,0 +1,55 @@
+import type { Assignment, AssignmentResponse } from '../controller/controller.types';
+
+/**
+ * What the controller last said, and which assignment is in force at a cycle boundary: the latest
+ * one from its effectiveFrom, the previous one before it. Every collector of a vCenter switches at
+ * the same boundary, so each entity has exactly one owner per cycle. A collector that has not heard
+ * from the controller for longer than its lease stops: the controller may already have given its
+ * entities to others.
+ */
+export class AssignmentTracker {
+  private response: AssignmentResponse | undefined;
+  private lastContactMs = 0;
+
+  update(response: AssignmentResponse, nowMs: number): void {
+    this.response = response;
+    this.lastContactMs = nowMs;
+  }
+
+  forget(): void {
+    this.response = undefined;
+  }
+
+  get collectorId(): string | undefined {
+    return this.response?.collectorId;
+  }
+
+  get heartbeatIntervalSeconds(): number | undefined {
+    return this.response?.heartbeatIntervalSeconds;
+  }
+
+  get leaseTtlSeconds(): number | undefined {
+    return this.response?.leaseTtlSeconds;
+  }
+
+  get latest(): Assignment | null {
+    return this.response?.assignment ?? null;
+  }
+
+  /** True while the lease, as far as this collector knows, may have expired. */
+  fenced(nowMs: number): boolean {
+    if (!this.response) return true;
+    return nowMs - this.lastContactMs > this.response.leaseTtlSeconds * 1000;
+  }
+
+  /** The assignment in force at `boundaryMs`, or null when nothing is to be collected then. */
+  at(boundaryMs: number): Assignment | null {
+    const response = this.response;
+    if (!response) return null;
+    const latest = response.assignment;
+    if (latest && boundaryMs >= Date.parse(latest.effectiveFrom)) return latest;
+    const previous = response.previous;
+    if (previous && boundaryMs >= Date.parse(previous.effectiveFrom)) return previous;
+    return null;
+  }
+}

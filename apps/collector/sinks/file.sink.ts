@@ -1,0 +1,53 @@
+import { appendFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { SinkConfig } from '@vcc/config';
+import { SinkError, type LineBatch, type Sink } from './sink';
+
+export const DEFAULT_FILE_MAX_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_FILE_MAX_FILES = 5;
+
+/**
+ * Appends line protocol to a file, rotating it at `maxBytes` into `<path>.1` … `<path>.<maxFiles-1>`
+ * (the oldest is deleted). For trying vcc without a database, and as a local record.
+ */
+export class FileSink implements Sink {
+  readonly name: string;
+  private size = -1;
+  private readonly maxBytes: number;
+  private readonly maxFiles: number;
+
+  constructor(private readonly config: SinkConfig) {
+    this.name = `file ${config.path}`;
+    this.maxBytes = config.maxBytes ?? DEFAULT_FILE_MAX_BYTES;
+    this.maxFiles = config.maxFiles ?? DEFAULT_FILE_MAX_FILES;
+  }
+
+  async write(batch: LineBatch): Promise<void> {
+    const path = this.config.path!;
+    try {
+      if (this.size < 0) {
+        await mkdir(dirname(path), { recursive: true });
+        this.size = await stat(path).then(
+          (s) => s.size,
+          () => 0,
+        );
+      }
+      if (this.size > 0 && this.size + batch.lines.length > this.maxBytes) await this.rotate(path);
+      await appendFile(path, batch.lines);
+      this.size += batch.lines.length;
+    } catch (error) {
+      throw new SinkError(`${this.name}: ${(error as Error).message}`, true);
+    }
+  }
+
+  private async rotate(path: string): Promise<void> {
+    await rm(`${path}.${this.maxFiles - 1}`, { force: true });
+    for (let n = this.maxFiles - 2; n >= 1; n--)
+      await rename(`${path}.${n}`, `${path}.${n + 1}`).catch(() => undefined);
+    if (this.maxFiles > 1) await rename(path, `${path}.1`);
+    else await rm(path, { force: true });
+    this.size = 0;
+  }
+
+  async close(): Promise<void> {}
+}
