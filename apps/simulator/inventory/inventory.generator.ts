@@ -63,7 +63,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
     const round = Math.floor(d / CITIES.length);
     const dcName = round ? `${city}-${round + 1}` : city;
     const dcCode = round ? `${code}${round + 1}` : code;
-    const dcMoref = inventory.nextMoref('datacenter');
+    const dcMoref = inventory.nextMoref('datacenter-');
     const folder = (prefix: string, name: string, parent: string, childType: string[]): FolderRecord => {
       const record = inventory.add<FolderRecord>({
         kind: 'Folder',
@@ -110,7 +110,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
 
     const network = inventory.add<NetworkRecord>({
       kind: 'Network',
-      moref: inventory.nextMoref('network'),
+      moref: inventory.nextMoref('network-'),
       name: 'VM Network',
       parent: networkFolder.moref,
       hosts: [],
@@ -135,7 +135,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
       hostFolder.children.push(cluster.moref);
       const rootPool = inventory.add<ResourcePoolRecord>({
         kind: 'ResourcePool',
-        moref: inventory.nextMoref('resgroup'),
+        moref: inventory.nextMoref('resgroup-'),
         name: 'Resources',
         parent: cluster.moref,
         owner: cluster.moref,
@@ -146,7 +146,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
       const pools = POOLS.map(([name]) => {
         const pool = inventory.add<ResourcePoolRecord>({
           kind: 'ResourcePool',
-          moref: inventory.nextMoref('resgroup'),
+          moref: inventory.nextMoref('resgroup-'),
           name,
           parent: rootPool.moref,
           owner: cluster.moref,
@@ -161,7 +161,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
       for (let s = 1; s <= options.datastoresPerCluster; s++) {
         const datastore = inventory.add<DatastoreRecord>({
           kind: 'Datastore',
-          moref: inventory.nextMoref('datastore'),
+          moref: inventory.nextMoref('datastore-'),
           name: `${dcCode}-${clusterCode}-ds${pad(s, 2)}`,
           parent: datastoreFolder.moref,
           datacenter: dcMoref,
@@ -183,7 +183,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
       for (let h = 1; h <= options.hostsPerCluster; h++) {
         const host = inventory.add<HostRecord>({
           kind: 'HostSystem',
-          moref: inventory.nextMoref('host'),
+          moref: inventory.nextMoref('host-'),
           name: `esx-${dcCode}-${clusterCode}-${pad(h, 2)}.corp.example.com`,
           parent: cluster.moref,
           datacenter: dcMoref,
@@ -263,7 +263,7 @@ export function buildVm(inventory: Inventory, random: SeededRandom, place: VmPla
   }));
   const vm = inventory.add<VmRecord>({
     kind: 'VirtualMachine',
-    moref: inventory.nextMoref('vm'),
+    moref: inventory.nextMoref('vm-'),
     name: place.name,
     parent: place.folder,
     resourcePool: place.pool?.moref,

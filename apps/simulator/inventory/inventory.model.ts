@@ -163,10 +163,10 @@ export class Inventory {
     this.entities.set(rootFolder.moref, rootFolder);
   }
 
-  /** A moref with the next number of the vCenter-wide sequence. */
+  /** A moref with the next number of the vCenter-wide sequence: vm-42, group-v7, domain-c9. */
   nextMoref(prefix: string): string {
     this.lastId += 1;
-    return `${prefix}-${this.lastId}`;
+    return `${prefix}${this.lastId}`;
   }
 
   add<R extends EntityRecord>(record: R): R {

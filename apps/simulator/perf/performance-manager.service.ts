@@ -17,6 +17,7 @@ import {
 import type { VimMethod, VimMethods } from '../sdk/vim-method';
 import { intArg, morefArg, type XmlNode } from '../soap/soap-request';
 import { VimFault } from '../soap/vim-fault.error';
+import { ByteWriter } from '../soap/byte-writer';
 import { dateTimeXml, escapeXml, type Moref } from '../soap/xml';
 import {
   COUNTERS,
@@ -31,9 +32,19 @@ import {
 import { deviceInstances, expandInstance, hasAggregate } from './instances';
 import { countLimitedMetrics, parseQuerySpec, type PerfQuerySpec } from './perf-query';
 import { sampleTimes } from './sample-times';
-import { seriesSampler } from './sample-value';
+import { seriesSampler, timeOfDay, type Sampler } from './sample-value';
 
 const REALTIME_KINDS: readonly PerfEntityKind[] = ['vm', 'host'];
+const VALUE_OPEN = Buffer.from('<value>');
+const VALUE_CLOSE = Buffer.from('</value>');
+const SERIES_CLOSE = Buffer.from('</value>');
+const RETURNVAL_CLOSE = Buffer.from('</returnval>');
+
+interface Series {
+  /** `<value xsi:type="PerfMetricIntSeries"><id>…</id>`, the same for every entity. */
+  head: Buffer;
+  sample: Sampler;
+}
 
 const ELEMENT_DESCRIPTION = dataType<[string, [string, string]]>('ElementDescription', [
   field('label', STRING, ([, [label]]) => label),
@@ -75,7 +86,7 @@ const PERF_INTERVAL = dataType<PerfInterval>('PerfInterval', [
 @Injectable()
 export class PerformanceManagerService implements VimMethods {
   private readonly perf: SimulatorConfig['perf'];
-  private readonly timestamps = new Map<number, string>();
+  private readonly seriesHeads = new Map<string, Buffer>();
   private readonly counterInfoXml = new Map<number, string>();
 
   constructor(
@@ -148,7 +159,7 @@ export class PerformanceManagerService implements VimMethods {
     return xml;
   }
 
-  private queryPerf(specs: PerfQuerySpec[]): string {
+  private queryPerf(specs: PerfQuerySpec[]): Buffer {
     const now = Date.now() / 1000;
     const resolved = specs.map((spec) => {
       const { record, kind } = this.entity(spec.entity);
@@ -173,8 +184,10 @@ export class PerformanceManagerService implements VimMethods {
       if (count > limit) throw VimFault.restrictedByAdministrator('vpxd.stats.maxQueryMetrics');
     }
 
-    const sampleInfos = new Map<string, string>();
-    let xml = '';
+    // First what to write, to size the buffer once; then the bytes.
+    const entities: { entity: Moref; times: number[]; series: Series[]; info: Buffer }[] = [];
+    const sampleInfos = new Map<string, Buffer>();
+    let bytes = 0;
     for (const { spec, record, kind, interval } of resolved) {
       if (!this.hasData(record)) continue;
       const realtime = interval === this.perf.realtimeIntervalSeconds;
@@ -188,43 +201,92 @@ export class PerformanceManagerService implements VimMethods {
         notBefore: record.kind === 'VirtualMachine' ? record.createDate / 1000 : undefined,
       });
       if (!times.length) continue;
-      const series = this.series(record, kind, spec, times);
-      if (!series) continue;
+      const series = this.series(record, kind, spec);
+      if (!series.length) continue;
       const infoKey = `${interval}:${times[0]}:${times.length}`;
       let info = sampleInfos.get(infoKey);
-      if (info === undefined) {
-        info = '';
+      if (!info) {
+        let xml = '';
         for (const t of times)
-          info += `<sampleInfo><timestamp>${this.timestamp(t)}</timestamp><interval>${interval}</interval></sampleInfo>`;
+          xml += `<sampleInfo><timestamp>${dateTimeXml(t * 1000)}</timestamp><interval>${interval}</interval></sampleInfo>`;
+        info = Buffer.from(xml);
         sampleInfos.set(infoKey, info);
       }
-      xml += `<returnval xsi:type="PerfEntityMetric"><entity type="${spec.entity.type}">${escapeXml(spec.entity.value)}</entity>${info}${series}</returnval>`;
+      entities.push({ entity: spec.entity, times, series, info });
+      bytes += 200 + info.length + series.length * (series[0].head.length + 16 + times.length * 26);
     }
-    return xml;
+
+    const out = new ByteWriter(bytes);
+    const days = new Map<number, { sin: number; cos: number }>();
+    let values = new Float64Array(0);
+    for (const { entity, times, series, info } of entities) {
+      out.text(
+        `<returnval xsi:type="PerfEntityMetric"><entity type="${entity.type}">${escapeXml(entity.value)}</entity>`,
+      );
+      out.bytes(info);
+      const { sins, coses } = this.timesOfDay(times, days);
+      if (values.length < times.length) values = new Float64Array(times.length);
+      for (const { head, sample } of series) {
+        out.bytes(head);
+        for (let i = 0; i < times.length; i++) values[i] = sample(times[i], sins[i], coses[i]);
+        out.elements(VALUE_OPEN, VALUE_CLOSE, values, times.length);
+        out.bytes(SERIES_CLOSE);
+      }
+      out.bytes(RETURNVAL_CLOSE);
+    }
+    return out.result();
   }
 
-  /** PerfMetricIntSeries for every requested metric that applies to the entity, instances expanded. */
-  private series(record: EntityRecord, kind: PerfEntityKind, spec: PerfQuerySpec, times: number[]): string {
+  /** The series to write for a query spec: every requested metric that applies, instances expanded. */
+  private series(record: EntityRecord, kind: PerfEntityKind, spec: PerfQuerySpec): Series[] {
     const metricIds =
       spec.metricId ??
       COUNTERS.filter((counter) => counter.appliesTo[kind]).map((counter) => ({
         counterId: counter.key,
         instance: '*',
       }));
-    let xml = '';
+    const series: Series[] = [];
     for (const { counterId, instance: requested } of metricIds) {
       const counter = COUNTER_BY_KEY.get(counterId);
       const mode = counter?.appliesTo[kind];
       if (!counter || !mode) continue;
       const devices = requested === '' ? [] : deviceInstances(record, mode, this.inventory.inventory);
-      for (const instance of expandInstance(requested, mode, devices)) {
-        const sample = seriesSampler(record.moref, counter.fullName, instance);
-        let values = '';
-        for (let i = 0; i < times.length; i++) values += `<value>${sample(times[i])}</value>`;
-        xml += `<value xsi:type="PerfMetricIntSeries"><id><counterId>${counterId}</counterId><instance>${escapeXml(instance)}</instance></id>${values}</value>`;
-      }
+      for (const instance of expandInstance(requested, mode, devices))
+        series.push({
+          head: this.seriesHead(counterId, instance),
+          sample: seriesSampler(record.moref, counter.fullName, instance),
+        });
     }
-    return xml;
+    return series;
+  }
+
+  private seriesHead(counterId: number, instance: string): Buffer {
+    const key = `${counterId}|${instance}`;
+    let head = this.seriesHeads.get(key);
+    if (!head) {
+      if (this.seriesHeads.size > 100_000) this.seriesHeads.clear();
+      head = Buffer.from(
+        `<value xsi:type="PerfMetricIntSeries"><id><counterId>${counterId}</counterId><instance>${escapeXml(instance)}</instance></id>`,
+      );
+      this.seriesHeads.set(key, head);
+    }
+    return head;
+  }
+
+  /** The time of day of each timestamp, computed once per call for all series. */
+  private timesOfDay(
+    times: number[],
+    days: Map<number, { sin: number; cos: number }>,
+  ): { sins: number[]; coses: number[] } {
+    const sins: number[] = [];
+    const coses: number[] = [];
+    for (const t of times) {
+      const day = days.get(t) ?? timeOfDay(t);
+      days.set(t, day);
+      sins.push(day.sin);
+      coses.push(day.cos);
+    }
+    return { sins, coses };
   }
 
   private entity(ref: Moref): { record: EntityRecord; kind: PerfEntityKind } {
@@ -248,15 +310,5 @@ export class PerformanceManagerService implements VimMethods {
   /** Powered-off VMs, templates and VMs still being created have no samples, as in vCenter. */
   private hasData(record: EntityRecord): boolean {
     return record.kind !== 'VirtualMachine' || (record.powerState === 'poweredOn' && !record.creating);
-  }
-
-  private timestamp(seconds: number): string {
-    let text = this.timestamps.get(seconds);
-    if (text === undefined) {
-      if (this.timestamps.size > 10_000) this.timestamps.clear();
-      text = dateTimeXml(seconds * 1000);
-      this.timestamps.set(seconds, text);
-    }
-    return text;
   }
 }

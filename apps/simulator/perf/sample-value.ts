@@ -17,26 +17,36 @@ export function sampleValue(
   instance: string,
   timestampSeconds: number,
 ): number {
-  return seriesSampler(moref, counter, instance)(timestampSeconds);
+  const { sin, cos } = timeOfDay(timestampSeconds);
+  return seriesSampler(moref, counter, instance)(timestampSeconds, sin, cos);
 }
 
-/** sampleValue with the per-series work done once: QueryPerf calls it per sample. */
-export function seriesSampler(
-  moref: string,
-  counter: string,
-  instance: string,
-): (timestampSeconds: number) => number {
+/**
+ * sampleValue with the per-series work done once, for QueryPerf: it calls the sampler per sample
+ * with the time of day's sine and cosine, computed once per timestamp for all series.
+ */
+export type Sampler = (timestampSeconds: number, daySin: number, dayCos: number) => number;
+
+/** Where a timestamp falls in its (UTC) day, as the sine and cosine of an angle. */
+export function timeOfDay(timestampSeconds: number): { sin: number; cos: number } {
+  const angle = (2 * Math.PI * ((timestampSeconds >>> 0) % 86_400)) / 86_400;
+  return { sin: Math.sin(angle), cos: Math.cos(angle) };
+}
+
+export function seriesSampler(moref: string, counter: string, instance: string): Sampler {
   const datastoreSpace = DATASTORE_SPACE[counter];
   if (datastoreSpace) return datastoreSampler(moref, datastoreSpace);
   const profile = profileOf(counter);
   const seed = hashString(`${moref}\u0000${counter}\u0000${instance}`);
   const level = profile.min + (profile.max - profile.min) * unit(mix(seed ^ 0x5bd1e995));
   const phase = 2 * Math.PI * unit(mix(seed ^ 0x27d4eb2f));
-  const { daily, noise, cap } = profile;
-  return (timestampSeconds) => {
-    const t = timestampSeconds >>> 0;
-    const cycle = 1 + daily * Math.sin((2 * Math.PI * (t % 86_400)) / 86_400 + phase);
-    const jitter = 1 + noise * (2 * unit(mix(seed ^ Math.imul(t, 0x9e3779b1))) - 1);
+  // sin(day + phase), expanded so that the day's part is computed once for every series.
+  const dailySin = profile.daily * Math.cos(phase);
+  const dailyCos = profile.daily * Math.sin(phase);
+  const { noise, cap } = profile;
+  return (timestampSeconds, daySin, dayCos) => {
+    const cycle = 1 + daySin * dailySin + dayCos * dailyCos;
+    const jitter = 1 + noise * (2 * unit(mix(seed ^ Math.imul(timestampSeconds >>> 0, 0x9e3779b1))) - 1);
     const value = Math.round(level * cycle * jitter);
     return value < 0 ? 0 : value > cap ? cap : value;
   };
@@ -93,16 +103,16 @@ const DATASTORE_SPACE: Record<string, DatastoreSpace | undefined> = {
 };
 const TB_IN_KB = 1024 ** 3;
 
-function datastoreSampler(moref: string, counter: DatastoreSpace): (timestampSeconds: number) => number {
+function datastoreSampler(moref: string, counter: DatastoreSpace): Sampler {
   const seed = hashString(moref);
   const capacity = (8 + Math.floor(unit(mix(seed)) * 57)) * TB_IN_KB;
   if (counter === 'capacity') return () => capacity;
   const phase = 2 * Math.PI * unit(mix(seed ^ 0x27d4eb2f));
   const factor = { used: 1, provisioned: 1.35, unshared: 0.95 }[counter];
-  return (timestampSeconds) => {
-    const fill = 0.55 + 0.2 * Math.sin((2 * Math.PI * ((timestampSeconds >>> 0) % 86_400)) / 86_400 + phase);
-    return Math.round(capacity * fill * factor);
-  };
+  const fillSin = 0.2 * Math.cos(phase);
+  const fillCos = 0.2 * Math.sin(phase);
+  return (_timestampSeconds, daySin, dayCos) =>
+    Math.round(capacity * (0.55 + daySin * fillSin + dayCos * fillCos) * factor);
 }
 
 /** FNV-1a over UTF-16 code units, then a final mix. */

@@ -59,7 +59,7 @@ export class SdkService {
   async serve(body: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     let method = 'unknown';
     let setCookie: string | undefined;
-    let xml: string;
+    let xml: string | Buffer;
     try {
       await this.faults.beforeCall();
       const parsed = parseSoapRequest(body ?? '');

@@ -16,8 +16,11 @@ export interface CallContext {
   setCookie?: string;
 }
 
-/** A vim25 method: reads its arguments and returns the XML inside its response element (returnval…). */
-export type VimMethod = (args: XmlNode, call: CallContext) => string;
+/**
+ * A vim25 method: reads its arguments and returns the XML inside its response element (returnval…),
+ * as a string or, for large responses, as bytes.
+ */
+export type VimMethod = (args: XmlNode, call: CallContext) => string | Buffer;
 
 /** A managed object type that implements vim25 methods. */
 export interface VimMethods {

@@ -8,8 +8,14 @@ const START =
 const END = '\n</soapenv:Body>\n</soapenv:Envelope>';
 
 /** `<MethodResponse xmlns="urn:vim25">returnval…</MethodResponse>` in an envelope. */
-export function responseEnvelope(method: string, returnval: string): string {
-  return `${START}<${method}Response xmlns="urn:vim25">${returnval}</${method}Response>${END}`;
+export function responseEnvelope(method: string, returnval: string | Buffer): string | Buffer {
+  if (typeof returnval === 'string')
+    return `${START}<${method}Response xmlns="urn:vim25">${returnval}</${method}Response>${END}`;
+  return Buffer.concat([
+    Buffer.from(`${START}<${method}Response xmlns="urn:vim25">`),
+    returnval,
+    Buffer.from(`</${method}Response>${END}`),
+  ]);
 }
 
 /** A ServerFaultCode fault with the vim25 fault in its detail, sent with HTTP 500. */

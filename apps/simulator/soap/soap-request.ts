@@ -1,8 +1,10 @@
-import { SaxesParser } from 'saxes';
+import { SaxesParser, type SaxesAttributeNS } from 'saxes';
 import { VimFault } from './vim-fault.error';
 import type { Moref } from './xml';
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+// Most elements have no attributes: they share one empty (frozen) record.
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * One element of a SOAP request, namespace-resolved: clients differ in prefixes (strong-soap writes
@@ -14,7 +16,7 @@ export class XmlNode {
 
   constructor(
     readonly name: string,
-    readonly attrs: Record<string, string>,
+    readonly attrs: Readonly<Record<string, string>>,
     readonly xsiType: string | undefined,
   ) {}
 
@@ -43,12 +45,15 @@ export function parseSoapRequest(body: string): SoapRequest {
   const stack: XmlNode[] = [];
   let root: XmlNode | undefined;
   parser.on('opentag', (tag) => {
-    const attrs: Record<string, string> = {};
+    let attrs: Record<string, string> = NO_ATTRIBUTES;
     let xsiType: string | undefined;
-    for (const attr of Object.values(tag.attributes)) {
-      if (typeof attr === 'string') continue;
+    for (const name in tag.attributes) {
+      const attr = tag.attributes[name] as SaxesAttributeNS;
       if (attr.uri === XSI && attr.local === 'type') xsiType = localName(attr.value);
-      else if (attr.prefix === '') attrs[attr.local] = attr.value;
+      else if (attr.prefix === '') {
+        if (attrs === NO_ATTRIBUTES) attrs = {};
+        attrs[attr.local] = attr.value;
+      }
     }
     const node = new XmlNode(tag.local ?? tag.name, attrs, xsiType);
     if (stack.length) stack[stack.length - 1].children.push(node);
