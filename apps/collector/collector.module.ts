@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CollectorService } from './collector.service';
 
-@Module({})
+@Module({ providers: [CollectorService] })
 export class CollectorModule {}

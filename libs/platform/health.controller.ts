@@ -31,7 +31,9 @@ export class HealthService {
         checks[name] = { status: 'ok', ...(await check()) };
       } catch (error) {
         healthy = false;
-        checks[name] = { status: 'failing', error: (error as Error).message };
+        // A check may attach what it knows (error.details) so that a failing report still explains itself.
+        const details = (error as { details?: Record<string, unknown> }).details;
+        checks[name] = { status: 'failing', error: (error as Error).message, ...details };
       }
     }
     const body = {

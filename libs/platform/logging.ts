@@ -1,4 +1,6 @@
+import type { LoggerService } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import type pino from 'pino';
 import { stdTimeFunctions } from 'pino';
 import type { LogLevel } from '@vcc/config';
 
@@ -28,5 +30,26 @@ export function loggerParams(app: string, level: LogLevel): Params {
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     },
+  };
+}
+
+/**
+ * Nest's static Logger, routed to pino, for code that runs outside a Nest app (commands such as
+ * `migrate` or the collector's --once), so that every line is JSON alike.
+ */
+export function nestLoggerFor(logger: pino.Logger): LoggerService {
+  const write =
+    (level: 'info' | 'error' | 'warn' | 'debug' | 'trace') =>
+    (message: unknown, ...rest: unknown[]): void => {
+      const context =
+        typeof rest[rest.length - 1] === 'string' ? (rest[rest.length - 1] as string) : undefined;
+      logger[level]({ context }, String(message));
+    };
+  return {
+    log: write('info'),
+    error: write('error'),
+    warn: write('warn'),
+    debug: write('debug'),
+    verbose: write('trace'),
   };
 }

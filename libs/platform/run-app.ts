@@ -9,7 +9,7 @@ import { ConfigError, describeConfig, loadConfig, type BaseAppConfig, CONFIG_FIL
 import { version } from '../../package.json';
 import { AllExceptionsFilter } from './exception.filter';
 import { AppIdentity, HealthController, HealthService } from './health.controller';
-import { loggerParams } from './logging';
+import { loggerParams, nestLoggerFor } from './logging';
 import { MetricsController } from './metrics.controller';
 import { strictValidationPipe } from './validation';
 
@@ -117,7 +117,10 @@ export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Pr
     return;
   }
   const [commandName, ...extra] = parsed.positionals;
-  const command = commandName === undefined ? undefined : app.commands?.[commandName];
+  // A command can also be asked for by a boolean flag of the same name (the collector's --once).
+  const flagged = Object.keys(app.commands ?? {}).find((name) => flags[name] === true);
+  const command =
+    commandName === undefined ? (flagged ? app.commands![flagged] : undefined) : app.commands?.[commandName];
   if (commandName !== undefined && !command) fail(app.name, `unknown command '${commandName}' (see --help)`);
   if (extra.length) fail(app.name, `unexpected arguments: ${extra.join(' ')}`);
 
@@ -145,6 +148,7 @@ export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Pr
       started.push(resource);
     }
     if (command) {
+      NestLogger.overrideLogger(nestLoggerFor(logger));
       const code = await command.run(config, logger, flags);
       await stopResources();
       process.exit(code);

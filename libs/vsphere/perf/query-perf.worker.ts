@@ -94,3 +94,6 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
 }
 
 export default runQueryPerfTask;
+
+/** The compiled worker file, for piscina's `filename` (this module, as JavaScript). */
+export const QUERY_PERF_WORKER_FILE = __filename.replace(/\.ts$/, '.js');

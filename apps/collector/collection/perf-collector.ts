@@ -1,0 +1,341 @@
+import { Logger } from '@nestjs/common';
+import {
+  isNotAuthenticated,
+  planQueries,
+  VimFaultError,
+  counterFields,
+  type EntityKind,
+  type PerfCounter,
+  type PreparedQueryPerf,
+  type QueryPerfTaskResult,
+  type VsphereClient,
+} from '@vcc/vsphere';
+import type { Assignment } from '../controller/controller.types';
+import type { CollectorMetrics } from '../observability/collector.metrics';
+import type { SinkWriter } from '../sinks/sink-writer';
+import type { VcenterSession } from '../vcenter/vcenter-session';
+import { ownedEntities, type CollectEntity } from './entities';
+import type { PerfPool } from './perf-pool';
+import { Watermarks } from './watermarks';
+import { backfillStart, historicalWindow, realtimeWindow, type Window } from './windows';
+
+export type Schedule = 'realtime' | 'historical';
+
+export const KINDS: Record<Schedule, readonly EntityKind[]> = {
+  realtime: ['vm', 'host'],
+  historical: ['cluster', 'datastore'],
+};
+
+export interface CycleResult {
+  schedule: Schedule;
+  boundary: Date;
+  entitiesAssigned: number;
+  entitiesCollected: number;
+  requests: number;
+  failedRequests: number;
+  refusedRequests: number;
+  points: number;
+  lines: number;
+  lostSamples: number;
+  durationMs: number;
+  /** Resolves when every line of this cycle is acknowledged by the sinks (or refused). */
+  written: Promise<void>;
+}
+
+export interface CollectorLimits {
+  maxEntitiesPerQuery: number;
+  delayBetweenRequestsMs: number;
+  historicalLookbackIntervals: number;
+  realtimeRetentionSeconds: number;
+}
+
+interface PlannedRequest {
+  prepared: PreparedQueryPerf;
+  entities: { moref: string; kind: EntityKind; tags: CollectEntity['tags'] }[];
+}
+
+/**
+ * Collects performance data from one vCenter for the entities one assignment gives this collector:
+ * plans QueryPerf requests under vCenter's limits (prepared once per chunk), runs them in the perf
+ * pool with at most the assignment's share of the request budget in flight, hands the lines to
+ * the sink writer, and advances each entity's watermark when the sinks acknowledge.
+ */
+export class PerfCollector {
+  private readonly logger = new Logger('PerfCollector');
+  private readonly watermarks: Record<Schedule, Watermarks> = {
+    realtime: new Watermarks(),
+    historical: new Watermarks(),
+  };
+  private readonly plans = new Map<string, PlannedRequest[]>();
+
+  constructor(
+    private readonly session: VcenterSession,
+    private readonly pool: PerfPool,
+    private readonly writer: SinkWriter,
+    private readonly metrics: CollectorMetrics,
+    private readonly limits: CollectorLimits,
+  ) {}
+
+  /**
+   * One cycle at `boundaryMs`. `leaseTtlSeconds` sizes the backfill of entities this collector did
+   * not own in its previous cycle; `backfillFrom` overrides it (for --once).
+   */
+  async collect(
+    schedule: Schedule,
+    boundaryMs: number,
+    assignment: Assignment,
+    options: { leaseTtlSeconds: number; backfillFrom?: number },
+  ): Promise<CycleResult> {
+    const started = performance.now();
+    const result: CycleResult = {
+      schedule,
+      boundary: new Date(boundaryMs),
+      entitiesAssigned: 0,
+      entitiesCollected: 0,
+      requests: 0,
+      failedRequests: 0,
+      refusedRequests: 0,
+      points: 0,
+      lines: 0,
+      lostSamples: 0,
+      durationMs: 0,
+      written: Promise.resolve(),
+    };
+    const inventory = await this.session.inventory(assignment.epoch);
+    const owned = ownedEntities(
+      inventory.entities,
+      KINDS[schedule],
+      assignment.groupIndices,
+      assignment.groupCount,
+      assignment.vcenter.filters,
+    );
+    result.entitiesAssigned = owned.length;
+    const marks = this.watermarks[schedule];
+    const ownedMorefs = new Set(owned.map((e) => e.moref));
+    marks.retain(ownedMorefs);
+    if (owned.length === 0) return this.finish(result, started);
+
+    const facts = await this.session.vcenterFacts();
+    const client = await this.session.vsphere();
+    const end = await this.session.now();
+    const cycleSeconds =
+      schedule === 'realtime' ? assignment.realtimeIntervalSeconds : assignment.historicalIntervalSeconds;
+    const intervalId = schedule === 'realtime' ? facts.sampleSeconds : assignment.historicalIntervalSeconds;
+    const backfillFrom =
+      options.backfillFrom ??
+      backfillStart(
+        Math.floor(Date.parse(assignment.effectiveFrom) / 1000),
+        options.leaseTtlSeconds,
+        cycleSeconds,
+      );
+
+    const windows = new Map<string, Window>();
+    for (const entity of owned) {
+      const mark = marks.get(entity.moref);
+      const window =
+        schedule === 'realtime'
+          ? realtimeWindow({
+              ...mark,
+              backfillFrom,
+              end,
+              sampleSeconds: facts.sampleSeconds,
+              retentionSeconds: this.limits.realtimeRetentionSeconds,
+            })
+          : historicalWindow({
+              acked: mark.acked,
+              end,
+              intervalSeconds: intervalId,
+              lookbackIntervals: this.limits.historicalLookbackIntervals,
+            });
+      if (window.lostSamples > 0) result.lostSamples += window.lostSamples;
+      windows.set(entity.moref, window);
+    }
+    if (result.lostSamples > 0) {
+      this.metrics.samplesLost.inc(result.lostSamples);
+      this.logger.warn(
+        `${assignment.vcenter.name}: ${result.lostSamples} entity samples fell out of vCenter's realtime retention before they could be written (sink down or collector stopped for too long)`,
+      );
+    }
+
+    const requests = this.plan(
+      schedule,
+      owned,
+      assignment,
+      facts.catalog,
+      facts.maxQueryMetrics,
+      intervalId,
+      client,
+    );
+    const acks: Promise<void>[] = [];
+    const collected = new Set<string>();
+    const budget = Math.max(1, assignment.requestBudget);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < requests.length) {
+        const request = requests[next++];
+        if (this.limits.delayBetweenRequestsMs > 0 && next > 1)
+          await sleep(this.limits.delayBetweenRequestsMs);
+        result.requests++;
+        const outcome = await this.run(client, request, windows);
+        if (!outcome) {
+          result.failedRequests++;
+          continue;
+        }
+        result.points += outcome.points;
+        this.metrics.points.inc(outcome.points);
+        const ack = this.writer.submit({ lines: outcome.lines, lineCount: outcome.lineCount });
+        if (!ack) {
+          // The writer's buffer is full: keep the watermarks, vCenter will serve these samples again.
+          result.refusedRequests++;
+          this.metrics.requests.inc({ result: 'refused' });
+          continue;
+        }
+        this.metrics.requests.inc({ result: 'ok' });
+        result.lines += outcome.lineCount;
+        const newest = Object.entries(outcome.lastSampleByEntity);
+        for (const [moref, time] of newest) {
+          marks.queue(moref, time);
+          collected.add(moref);
+        }
+        acks.push(ack.then(() => newest.forEach(([moref, time]) => marks.ack(moref, time))));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(budget, requests.length) }, worker));
+    this.writer.flush();
+    result.entitiesCollected = collected.size;
+    result.written = Promise.all(acks).then(() => undefined);
+    return this.finish(result, started);
+  }
+
+  private finish(result: CycleResult, started: number): CycleResult {
+    result.durationMs = Math.round(performance.now() - started);
+    return result;
+  }
+
+  /** Runs one request; on NotAuthenticated logs in again and retries it once. Null when it failed. */
+  private async run(
+    client: VsphereClient,
+    request: PlannedRequest,
+    windows: Map<string, Window>,
+  ): Promise<QueryPerfTaskResult | null> {
+    const body = request.prepared.body((moref) => {
+      const w = windows.get(moref)!;
+      return { start: new Date(w.start * 1000), end: new Date(w.end * 1000), maxSample: w.maxSample };
+    });
+    for (let attempt = 1; ; attempt++) {
+      const fields: Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> =
+        this.fieldsFor(request);
+      const task = client.queryPerfTask(body, request.entities, fields);
+      const started = performance.now();
+      try {
+        const result = await this.pool.run(task);
+        this.metrics.callLatency.observe({ operation: 'QueryPerf' }, (performance.now() - started) / 1000);
+        if (!result.fault) return result;
+        const fault = new VimFaultError(result.fault.type, result.fault.message, result.fault.detail);
+        if (isNotAuthenticated(fault) && attempt === 1) {
+          client.session.relogins++;
+          this.metrics.relogins.inc();
+          await client.session.login();
+          continue;
+        }
+        this.metrics.requests.inc({ result: 'fault' });
+        this.logger.warn(`QueryPerf for ${request.entities.length} entities failed: ${fault.message}`);
+        return null;
+      } catch (error) {
+        this.metrics.callLatency.observe({ operation: 'QueryPerf' }, (performance.now() - started) / 1000);
+        this.metrics.requests.inc({ result: 'error' });
+        this.logger.warn(
+          `QueryPerf for ${request.entities.length} entities failed: ${(error as Error).message}`,
+        );
+        return null;
+      }
+    }
+  }
+
+  private readonly fieldTables = new Map<string, Map<number, { measurement: string; field: string }>>();
+
+  private fieldsFor(
+    request: PlannedRequest,
+  ): Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> {
+    const fields: Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> = {};
+    for (const entity of request.entities) fields[entity.kind] ??= this.fieldTables.get(entity.kind);
+    return fields;
+  }
+
+  /**
+   * Requests for the owned entities, planned and prepared once and reused while the entity set,
+   * counters and limits stay the same.
+   */
+  private plan(
+    schedule: Schedule,
+    owned: CollectEntity[],
+    assignment: Assignment,
+    catalog: { resolve(names: readonly string[]): { counters: PerfCounter[]; unknown: string[] } },
+    maxQueryMetrics: number | null,
+    intervalId: number,
+    client: VsphereClient,
+  ): PlannedRequest[] {
+    const countersByKind = new Map<EntityKind, PerfCounter[]>();
+    for (const kind of KINDS[schedule]) {
+      const { counters, unknown } = catalog.resolve(assignment.vcenter.counters[kind]);
+      if (unknown.length)
+        this.warnOnce(
+          `unknown:${kind}:${unknown.join(',')}`,
+          `${assignment.vcenter.name} has no counters ${unknown.join(', ')} for ${kind}; they are skipped`,
+        );
+      countersByKind.set(kind, counters);
+      this.fieldTables.set(kind, counterFields(kind, counters));
+    }
+    const key = [
+      schedule,
+      intervalId,
+      maxQueryMetrics,
+      this.limits.maxEntitiesPerQuery,
+      ...KINDS[schedule].map((k) =>
+        countersByKind
+          .get(k)!
+          .map((c) => c.key)
+          .join('.'),
+      ),
+      ...owned.map((e) => e.moref),
+    ].join('|');
+    const cached = this.plans.get(key);
+    if (cached) return cached;
+    const byMoref = new Map(owned.map((e) => [e.moref, e]));
+    const plan = planQueries(
+      owned
+        .filter((e) => countersByKind.get(e.kind)!.length > 0)
+        .map((e) => ({
+          entity: { type: e.type, value: e.moref },
+          metricIds: countersByKind.get(e.kind)!.map((c) => ({ counterId: c.key, instance: '*' })),
+        })),
+      { maxQueryMetrics, maxEntitiesPerQuery: this.limits.maxEntitiesPerQuery },
+    );
+    const requests = plan.map((specs) => ({
+      prepared: client.prepare(specs, intervalId),
+      entities: [...new Set(specs.map((s) => s.entity.value))].map((moref) => {
+        const entity = byMoref.get(moref)!;
+        return { moref, kind: entity.kind, tags: entity.tags };
+      }),
+    }));
+    // Plans for other entity sets belong to earlier epochs or inventories.
+    for (const old of this.plans.keys()) if (old.startsWith(`${schedule}|`)) this.plans.delete(old);
+    this.plans.set(key, requests);
+    this.logger.log(
+      `${assignment.vcenter.name}: ${schedule} plan of ${requests.length} QueryPerf requests for ${owned.length} entities`,
+    );
+    return requests;
+  }
+
+  private readonly warned = new Set<string>();
+
+  private warnOnce(key: string, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn(message);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,322 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { CollectorConfig } from '@vcc/config';
+import { HealthService, AppIdentity } from '@vcc/platform';
+import { hostname } from 'node:os';
+import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
+import { PerfPool } from './collection/perf-pool';
+import { nextBoundary } from './collection/windows';
+import { ControllerClient, ControllerError } from './controller/controller.client';
+import type { Assignment, CycleStats } from './controller/controller.types';
+import { EventTail } from './events/event-tail';
+import { AssignmentTracker } from './membership/assignment.tracker';
+import { CollectorMetrics } from './observability/collector.metrics';
+import { createSinks } from './sinks/sinks.factory';
+import { SinkWriter } from './sinks/sink-writer';
+import { InventorySnapshots } from './snapshots/inventory-snapshots';
+import { VcenterSession } from './vcenter/vcenter-session';
+
+const SCHEDULES: Schedule[] = ['realtime', 'historical'];
+
+/**
+ * The collector in cluster mode: registers with the controller and heartbeats, follows its
+ * assignment from the boundary it takes effect, runs realtime (VMs, hosts) and historical
+ * (clusters, datastores) cycles at wall-clock multiples of their intervals, posts hourly inventory
+ * snapshots and, while it holds group 0, tails vCenter's events.
+ */
+@Injectable()
+export class CollectorService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Collector');
+  private readonly metrics = new CollectorMetrics();
+  private readonly tracker = new AssignmentTracker();
+  private readonly controller: ControllerClient;
+  private readonly pool: PerfPool;
+  private readonly writer: SinkWriter;
+  private session?: VcenterSession;
+  private collector?: PerfCollector;
+  private readonly snapshots: InventorySnapshots;
+  private readonly events: EventTail;
+  private readonly timers = new Map<Schedule, NodeJS.Timeout>();
+  private readonly running = new Map<Schedule, Promise<void>>();
+  private heartbeatTimer?: NodeJS.Timeout;
+  private stopping = false;
+  private drained = false;
+  private pendingStats?: CycleStats;
+  private readonly last: Partial<Record<Schedule, { result: CycleResult; at: number }>> = {};
+  private lastSuccessAt: Partial<Record<Schedule, number>> = {};
+  private lastError: string | null = null;
+  private cycles = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly config: CollectorConfig,
+    private readonly identity: AppIdentity,
+    health: HealthService,
+  ) {
+    this.controller = new ControllerClient(
+      config.controller.url!,
+      config.controller.token!,
+      config.controller.timeoutSeconds * 1000,
+    );
+    this.pool = new PerfPool(config.perf.threads);
+    this.writer = new SinkWriter(
+      createSinks(config.sinks, config.write),
+      {
+        batchLines: config.write.batchLines,
+        maxBufferedLines: config.write.maxBufferedLines,
+        maxRetryDelayMs: config.write.maxRetryDelaySeconds * 1000,
+      },
+      {
+        written: (sink, lines) => this.metrics.linesWritten.inc({ sink }, lines),
+        failed: (sink, lines, error, retryIn) => {
+          this.metrics.linesFailed.inc({ sink, action: retryIn === undefined ? 'dropped' : 'retry' }, lines);
+          if (retryIn === undefined)
+            this.logger.error(`${sink} refused ${lines} lines, dropped: ${error.message}`);
+          else
+            this.logger.warn(
+              `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,
+            );
+        },
+      },
+    );
+    if (config.sinks.length === 0) this.logger.warn('no sinks configured: samples are read and discarded');
+    this.snapshots = new InventorySnapshots(this.controller);
+    this.events = new EventTail(this.controller);
+    health.register('collector', () => this.health());
+  }
+
+  onApplicationBootstrap(): void {
+    void this.heartbeat();
+    for (const schedule of SCHEDULES) this.scheduleNext(schedule);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.heartbeatTimer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.logger.log('stopping: letting running cycles finish');
+    await Promise.allSettled(this.running.values());
+    const written = await this.writer.drain(15_000);
+    if (!written)
+      this.logger.warn(
+        `${this.writer.bufferedLines} lines not acknowledged at shutdown; their samples stay on vCenter for the next owner`,
+      );
+    await this.writer.close();
+    const id = this.tracker.collectorId;
+    if (id && !this.drained) {
+      await this.controller.deregister(id).then(
+        () => this.logger.log('deregistered'),
+        (error: Error) => this.logger.warn(`could not deregister: ${error.message}`),
+      );
+    }
+    await this.session?.close();
+    await this.pool.close();
+  }
+
+  // --- membership ---------------------------------------------------------------------------
+
+  private async heartbeat(): Promise<void> {
+    if (this.stopping || this.drained) return;
+    let delayMs = 2000;
+    try {
+      const id = this.tracker.collectorId;
+      const response = id
+        ? await this.controller.heartbeat(id, this.pendingStats)
+        : await this.controller.register({
+            name: this.config.member.name || hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
+            version: this.identity.version,
+            capacity: this.config.member.capacity,
+            ...(this.config.member.preferredVcenter
+              ? { preferredVcenter: this.config.member.preferredVcenter }
+              : {}),
+          });
+      if (!id) this.logger.log(`registered as ${response.collectorId}`);
+      const before = this.tracker.latest;
+      this.tracker.update(response, Date.now());
+      this.pendingStats = undefined;
+      this.metrics.fenced.set(0);
+      const latest = response.assignment;
+      if (latest && (before?.epoch !== latest.epoch || before?.vcenter.id !== latest.vcenter.id)) {
+        this.logger.log(
+          `assignment: ${latest.vcenter.name} epoch ${latest.epoch}, groups [${latest.groupIndices.join(',')}] of ${latest.groupCount} from ${latest.effectiveFrom}${latest.paused ? ' (paused)' : ''}`,
+        );
+      }
+      delayMs = response.heartbeatIntervalSeconds * 1000;
+    } catch (error) {
+      if (error instanceof ControllerError && error.status === 410 && /drained/.test(error.message)) {
+        this.drained = true;
+        this.tracker.forget();
+        this.logger.warn('drained by an admin: collecting nothing more; stop this collector');
+        return;
+      }
+      if (error instanceof ControllerError && (error.status === 410 || error.status === 404)) {
+        this.logger.warn(`${error.message}; registering again`);
+        this.tracker.forget();
+        delayMs = 0;
+      } else {
+        this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+      }
+    }
+    this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
+  }
+
+  // --- cycles -------------------------------------------------------------------------------
+
+  private intervalSeconds(schedule: Schedule): number {
+    const latest = this.tracker.latest;
+    return schedule === 'realtime'
+      ? (latest?.realtimeIntervalSeconds ?? 60)
+      : (latest?.historicalIntervalSeconds ?? 300);
+  }
+
+  private scheduleNext(schedule: Schedule): void {
+    if (this.stopping) return;
+    const boundary = nextBoundary(Date.now() + 1, this.intervalSeconds(schedule));
+    this.timers.set(
+      schedule,
+      setTimeout(() => this.onBoundary(schedule, boundary), boundary - Date.now()),
+    );
+  }
+
+  private onBoundary(schedule: Schedule, boundary: number): void {
+    this.scheduleNext(schedule);
+    if (this.running.has(schedule)) {
+      this.metrics.cycles.inc({ schedule, result: 'skipped' });
+      this.logger.warn(
+        `${schedule} cycle at ${new Date(boundary).toISOString()} skipped: the previous one is still running`,
+      );
+      return;
+    }
+    if (this.tracker.fenced(Date.now())) {
+      this.metrics.cycles.inc({ schedule, result: 'fenced' });
+      this.metrics.fenced.set(1);
+      return;
+    }
+    const assignment = this.tracker.at(boundary);
+    if (!assignment || assignment.paused || assignment.groupIndices.length === 0) {
+      this.metrics.cycles.inc({ schedule, result: 'idle' });
+      return;
+    }
+    const run = this.cycle(schedule, boundary, assignment).finally(() => this.running.delete(schedule));
+    this.running.set(schedule, run);
+  }
+
+  private async cycle(schedule: Schedule, boundary: number, assignment: Assignment): Promise<void> {
+    const timer = this.metrics.cycleDuration.startTimer({ schedule });
+    try {
+      const collector = this.collectorFor(assignment);
+      const result = await collector.collect(schedule, boundary, assignment, {
+        leaseTtlSeconds: this.tracker.leaseTtlSeconds ?? 30,
+      });
+      timer();
+      this.cycles++;
+      this.last[schedule] = { result, at: Date.now() };
+      this.metrics.entities.set({ schedule }, result.entitiesAssigned);
+      this.metrics.linesBuffered.set(this.writer.bufferedLines);
+      const ok = result.failedRequests === 0;
+      this.metrics.cycles.inc({ schedule, result: ok ? 'ok' : 'failed' });
+      if (ok) {
+        this.lastSuccessAt[schedule] = Date.now();
+        this.metrics.lastSuccess.set({ schedule }, Date.now() / 1000);
+      } else {
+        this.lastError = `${result.failedRequests} of ${result.requests} ${schedule} requests failed`;
+      }
+      this.logger.log(
+        `${schedule} cycle ${result.boundary.toISOString()}: ${result.entitiesCollected}/${result.entitiesAssigned} entities, ${result.requests} requests (${result.failedRequests} failed, ${result.refusedRequests} refused), ${result.points} points in ${result.durationMs} ms`,
+      );
+      if (schedule === 'realtime') {
+        this.pendingStats = {
+          cycleStart: result.boundary.toISOString(),
+          entitiesAssigned: result.entitiesAssigned,
+          entitiesCollected: result.entitiesCollected,
+          points: result.points,
+          durationMs: result.durationMs,
+          errors: result.failedRequests,
+        };
+        await this.snapshots.maybePost(boundary, assignment, this.session!);
+        await this.events.maybeTail(assignment, this.session!);
+      }
+    } catch (error) {
+      timer();
+      this.metrics.cycles.inc({ schedule, result: 'failed' });
+      this.lastError = (error as Error).message;
+      this.logger.error(
+        `${schedule} cycle at ${new Date(boundary).toISOString()} failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private collectorFor(assignment: Assignment): PerfCollector {
+    if (!this.session || !this.session.matches(assignment.vcenter)) {
+      void this.session?.close();
+      this.session = new VcenterSession(assignment.vcenter, {
+        timeoutMs: this.config.perf.timeoutSeconds * 1000,
+        inventoryTtlMs: this.config.inventory.refreshSeconds * 1000,
+        maxObjects: this.config.inventory.maxObjects,
+        observer: {
+          call: (operation, seconds) => this.metrics.callLatency.observe({ operation }, seconds),
+          relogin: (reason) => {
+            this.metrics.relogins.inc();
+            this.logger.warn(`vCenter session gone (${reason}); logged in again`);
+          },
+          connectFailed: (error) => {
+            this.metrics.connectFailures.inc();
+            this.logger.warn(
+              `cannot connect to ${assignment.vcenter.name} (${assignment.vcenter.sdkUrl}): ${(error as Error).message}`,
+            );
+          },
+        },
+      });
+      this.collector = new PerfCollector(this.session, this.pool, this.writer, this.metrics, {
+        maxEntitiesPerQuery: this.config.perf.maxEntitiesPerQuery,
+        delayBetweenRequestsMs: this.config.perf.delayBetweenRequestsMs,
+        historicalLookbackIntervals: this.config.perf.historicalLookbackIntervals,
+        realtimeRetentionSeconds: this.config.perf.realtimeRetentionSeconds,
+      });
+    }
+    return this.collector!;
+  }
+
+  // --- health -------------------------------------------------------------------------------
+
+  private async health(): Promise<Record<string, unknown>> {
+    const realtime = this.last.realtime;
+    const now = Date.now();
+    const assignment = this.tracker.at(now);
+    const expected = !!assignment && !assignment.paused && assignment.groupIndices.length > 0;
+    const staleAfter = 3 * this.intervalSeconds('realtime') * 1000;
+    const lastSuccess = this.lastSuccessAt.realtime ?? this.startedAt;
+    const stale = expected && now - lastSuccess > staleAfter;
+    const fenced = !this.drained && this.tracker.fenced(now);
+    const degraded = !!realtime && realtime.result.failedRequests > 0;
+    const details = {
+      collectorId: this.tracker.collectorId ?? null,
+      vcenter: assignment?.vcenter.name ?? null,
+      epoch: assignment?.epoch ?? null,
+      groupIndices: assignment?.groupIndices ?? [],
+      groupCount: assignment?.groupCount ?? null,
+      lastCollection: realtime ? realtime.result.boundary.toISOString() : null,
+      lastDurationMs: realtime?.result.durationMs ?? null,
+      entities: realtime?.result.entitiesAssigned ?? 0,
+      cycles: this.cycles,
+      bufferedLines: this.writer.bufferedLines,
+      lastError: this.lastError,
+      stale,
+      fenced,
+      drained: this.drained,
+    };
+    if (stale || fenced || degraded) {
+      const reason = fenced
+        ? 'cannot reach the controller within its lease'
+        : stale
+          ? 'no successful realtime cycle lately'
+          : 'the last cycle had failed requests';
+      throw Object.assign(new Error(reason), { details });
+    }
+    return details;
+  }
+}
