@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'pg';
+import { runApp, startApp, type RunningApp } from '../support/apps';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { TOKENS, client, connect, epochs, vcenterBody } from './controller-harness';
+
+describe('vCenter passwords and tokens', () => {
+  let database: TestDatabase;
+  let db: Client;
+  const dir = mkdtempSync(join(tmpdir(), 'vcc-secrets-'));
+  const passwords = {
+    inline: `inline-${randomBytes(8).toString('hex')}`,
+    fromFile: `file-${randomBytes(8).toString('hex')}`,
+    api: `api-${randomBytes(8).toString('hex')}`,
+    patched: `patched-${randomBytes(8).toString('hex')}`,
+  };
+  const keyFile = join(dir, 'encryption-key');
+  const tokensFile = join(dir, 'tokens.yaml');
+  const passwordFile = join(dir, 'vc-file-password');
+  const configFile = join(dir, 'controller.yaml');
+
+  function writeConfig(): void {
+    writeFileSync(
+      configFile,
+      [
+        'auth:',
+        `  tokensFile: ${tokensFile}`,
+        'secrets:',
+        `  encryptionKeyFile: ${keyFile}`,
+        'log:',
+        '  level: debug',
+        'vcenters:',
+        '  - name: vc-inline',
+        '    sdkUrl: https://vc-inline.example.com/sdk',
+        '    username: vcc',
+        `    password: ${passwords.inline}`,
+        '  - name: vc-file',
+        '    sdkUrl: https://vc-file.example.com/sdk',
+        '    username: vcc',
+        `    passwordFile: ${passwordFile}`,
+        '    realtimeIntervalSeconds: 20',
+      ].join('\n'),
+    );
+  }
+
+  function start(): Promise<RunningApp> {
+    return startApp('controller', {
+      args: ['--config', configFile],
+      env: { VCC_DATABASE_URL: database.url },
+    });
+  }
+
+  beforeAll(async () => {
+    chmodSync(dir, 0o700);
+    database = await createTestDatabase();
+    db = await connect(database.url);
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`);
+    writeFileSync(passwordFile, `${passwords.fromFile}\n`);
+    writeFileSync(
+      tokensFile,
+      Object.entries(TOKENS)
+        .map(([role, token]) => `- {name: e2e-${role}, role: ${role}, token: ${token}}`)
+        .join('\n'),
+    );
+    writeConfig();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await database?.drop();
+  });
+
+  const everySecret = (): string[] => [...Object.values(passwords), ...Object.values(TOKENS)];
+
+  it('stores passwords encrypted, returns them to no one but an assigned collector, and logs none', async () => {
+    const controller = await start();
+    const api = client(controller.url);
+    const responses: string[] = [];
+    const keep = async <T extends { text: string }>(reply: Promise<T>): Promise<T> => {
+      const done = await reply;
+      responses.push(done.text);
+      return done;
+    };
+    try {
+      const created = await keep(
+        api.post('/api/v1/vcenters', vcenterBody('vc-api', { password: passwords.api })),
+      );
+      expect(created.status).toBe(201);
+      await keep(api.post('/api/v1/vcenters', vcenterBody('vc-api', { password: passwords.api })));
+      await keep(
+        api.post('/api/v1/vcenters', vcenterBody('vc-bad', { password: passwords.api, sdkUrl: 'x' })),
+      );
+      await keep(api.patch(`/api/v1/vcenters/${created.body.id}`, { password: passwords.patched }));
+      const listed = await keep(api.get('/api/v1/vcenters', 'reader'));
+      expect(listed.body.map((v: { name: string }) => v.name)).toEqual(['vc-api', 'vc-file', 'vc-inline']);
+      for (const vcenter of listed.body as { id: string }[]) {
+        await keep(api.get(`/api/v1/vcenters/${vcenter.id}`, 'reader'));
+        await keep(api.get(`/api/v1/vcenters/${vcenter.id}/groups`, 'reader'));
+      }
+
+      const stored = await db.query<{ name: string; password_enc: string }>(
+        'SELECT name, password_enc FROM vcenter',
+      );
+      expect(stored.rows).toHaveLength(3);
+      for (const row of stored.rows) {
+        expect(row.password_enc).toMatch(/^enc:v1:/);
+        for (const secret of everySecret()) expect(row.password_enc).not.toContain(secret);
+      }
+
+      // The collector assigned to a vCenter is the one party that gets its password, decrypted.
+      const registered = await api.post(
+        '/api/v1/collectors/register',
+        { name: 'c1', version: '1', preferredVcenter: 'vc-file' },
+        'collector',
+      );
+      expect(registered.body.assignment.vcenter).toMatchObject({
+        name: 'vc-file',
+        password: passwords.fromFile,
+      });
+      const beat = await api.post(
+        `/api/v1/collectors/${registered.body.collectorId}/heartbeat`,
+        {},
+        'collector',
+      );
+      expect(beat.body.assignment.vcenter.password).toBe(passwords.fromFile);
+      await keep(api.post(`/api/v1/collectors/${registered.body.collectorId}/move`, { vcenter: 'vc-api' }));
+      const moved = await api.post(
+        `/api/v1/collectors/${registered.body.collectorId}/heartbeat`,
+        {},
+        'collector',
+      );
+      expect(moved.body.assignment.vcenter.password).toBe(passwords.patched);
+
+      await keep(api.get('/api/v1/collectors', 'reader'));
+      await keep(api.get(`/api/v1/collectors/${registered.body.collectorId}`, 'reader'));
+      await keep(api.get('/api/v1/cluster/status', 'reader'));
+      await keep(api.get('/api/docs-json', null));
+      await keep(api.get('/metrics', null));
+      for (const text of responses) for (const secret of everySecret()) expect(text).not.toContain(secret);
+    } finally {
+      expect(await controller.stop()).toBe(0);
+    }
+    const output = controller.process.output();
+    expect(output).toContain('vCenter vc-inline imported from the config file');
+    expect(output).toMatch(/"level":"debug".*"method":"PATCH","url":"\/api\/v1\/vcenters\//);
+    for (const secret of everySecret()) expect(output).not.toContain(secret);
+  });
+
+  it('leaves an unchanged config alone at restart and updates a changed password without a new epoch', async () => {
+    const before = await epochs(db);
+    const stored = await db.query<{ password_enc: string }>(
+      `SELECT password_enc FROM vcenter WHERE name = 'vc-file'`,
+    );
+    let controller = await start();
+    expect(await controller.stop()).toBe(0);
+    expect(controller.process.output()).toContain('vCenter vc-file in the config file matches the catalogue');
+    const same = await db.query<{ password_enc: string }>(
+      `SELECT password_enc FROM vcenter WHERE name = 'vc-file'`,
+    );
+    expect(same.rows).toEqual(stored.rows);
+
+    passwords.fromFile = `file-${randomBytes(8).toString('hex')}`;
+    writeFileSync(passwordFile, passwords.fromFile);
+    controller = await start();
+    try {
+      expect(controller.process.output()).toContain('vCenter vc-file updated from the config file: password');
+      // Credentials are not part of the group assignment: no epoch changed.
+      expect(await epochs(db)).toEqual(before);
+      const registered = await client(controller.url).post(
+        '/api/v1/collectors/register',
+        { name: 'c2', version: '1', preferredVcenter: 'vc-file' },
+        'collector',
+      );
+      expect(registered.body.assignment.vcenter.password).toBe(passwords.fromFile);
+    } finally {
+      expect(await controller.stop()).toBe(0);
+    }
+    for (const secret of everySecret()) expect(controller.process.output()).not.toContain(secret);
+  });
+
+  it('re-encrypts configured passwords under a new key and names the stored ones it cannot read', async () => {
+    writeFileSync(keyFile, randomBytes(32).toString('base64'));
+    const controller = await start();
+    try {
+      const output = controller.process.output();
+      expect(output).toContain('vCenter vc-inline updated from the config file: password');
+      expect(output).toContain(
+        'vCenter vc-api: the stored password cannot be decrypted with secrets.encryptionKey',
+      );
+    } finally {
+      expect(await controller.stop()).toBe(0);
+    }
+  });
+
+  it('refuses to start without a usable key or with a short token, naming the key and printing no secret', async () => {
+    const base = { VCC_DATABASE_URL: database.url };
+    const missing = await runApp('controller', [], base);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(
+      'secrets.encryptionKey: must be 32 bytes encoded in base64 (generate one with: openssl rand -base64 32); it is not set',
+    );
+    const shortKey = randomBytes(16).toString('base64');
+    const short = await runApp('controller', [], { ...base, VCC_SECRETS_ENCRYPTION_KEY: shortKey });
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('secrets.encryptionKey: must be 32 bytes encoded in base64');
+    expect(short.stderr).not.toContain(shortKey);
+    const weak = await runApp('controller', [], {
+      ...base,
+      VCC_SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      VCC_AUTH_TOKENS: '[{name: ops, role: admin, token: tooshort-secret}]',
+    });
+    expect(weak.code).toBe(2);
+    expect(weak.stderr).toContain('auth.tokens.0.token: must be at least 32 characters');
+    expect(weak.stderr).not.toContain('tooshort-secret');
+  });
+});
