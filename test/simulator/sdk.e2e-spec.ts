@@ -117,6 +117,16 @@ describe('the simulator over plain HTTP', () => {
     ).toContain(
       `<key>config.vpxd.stats.maxQueryMetrics</key><value xsi:type="xsd:string">${QUERY_LIMIT}</value>`,
     );
+    // UpdateOptions changes the setting, and the limit with it.
+    const setLimit = (limit: number): Promise<string> =>
+      session.ok(
+        `<UpdateOptions xmlns="urn:vim25"><_this type="OptionManager">VpxSettings</_this><changedValue><key>config.vpxd.stats.maxQueryMetrics</key><value xsi:type="xsd:int" xmlns:xsd="http://www.w3.org/2001/XMLSchema">${limit}</value></changedValue></UpdateOptions>`,
+      );
+    await setLimit(QUERY_LIMIT + 1);
+    expect(await session.ok(queryPerf(cluster, 'ClusterComputeResource', QUERY_LIMIT + 1, 10))).toContain(
+      'QueryPerfResponse',
+    );
+    await setLimit(QUERY_LIMIT);
     // Realtime data is for VMs and hosts only.
     expect(await session.fault(queryPerf(cluster, 'ClusterComputeResource', 1, 2))).toEqual({
       type: 'InvalidArgument',

@@ -14,6 +14,7 @@ import {
   field,
   type DataType,
 } from '../property-collector/vim-types';
+import { OptionManagerService } from '../sdk/option-manager.service';
 import type { VimMethod, VimMethods } from '../sdk/vim-method';
 import { intArg, morefArg, type XmlNode } from '../soap/soap-request';
 import { VimFault } from '../soap/vim-fault.error';
@@ -90,8 +91,9 @@ export class PerformanceManagerService implements VimMethods {
   private readonly counterInfoXml = new Map<number, string>();
 
   constructor(
-    private readonly config: SimulatorConfig,
+    config: SimulatorConfig,
     private readonly inventory: InventoryService,
+    private readonly options: OptionManagerService,
     directory: ObjectDirectory,
   ) {
     this.perf = config.perf;
@@ -168,7 +170,7 @@ export class PerformanceManagerService implements VimMethods {
         throw VimFault.invalidArgument('querySpec.format');
       return { spec, record, kind, interval };
     });
-    const limit = this.config.sdk.maxQueryMetrics;
+    const limit = this.options.maxQueryMetrics;
     if (limit > 0) {
       const historical = new Set(
         resolved.filter((r) => r.interval !== this.perf.realtimeIntervalSeconds).map((r) => r.spec),
