@@ -39,7 +39,12 @@ export class InventoryChangesService implements OnApplicationBootstrap, OnModule
   apply(count: number): VimEvent[] {
     const posted: VimEvent[] = [];
     for (let i = 0; i < count; i++) posted.push(...this.changer.step(Date.now()));
-    for (const event of posted) this.logger.debug(`event ${event.key} ${event.type}`);
+    for (const event of posted) this.logger.debug(`event ${event.key}: ${event.type} ${event.vm}`);
+    const byType = new Map<string, number>();
+    for (const event of posted) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);
+    this.logger.log(
+      `${count} inventory change(s): ${[...byType].map(([type, n]) => `${n} ${type}`).join(', ')}`,
+    );
     return posted;
   }
 }

@@ -77,6 +77,7 @@ export class SdkService {
       const handler = Object.hasOwn(this.methods, method) ? this.methods[method] : undefined;
       if (!handler) {
         this.logger.warn(`method ${method} is not implemented by the simulator`);
+        method = 'unknown'; // metric labels stay bounded whatever clients send
         throw VimFault.notImplemented();
       }
       if (!call.session && !ANONYMOUS.has(method)) throw VimFault.notAuthenticated(call.target);

@@ -12,7 +12,7 @@ import {
   field,
   type DataType,
 } from '../property-collector/vim-types';
-import type { CallContext, VimMethods } from '../sdk/vim-method';
+import type { CallContext, VimMethod, VimMethods } from '../sdk/vim-method';
 import { type XmlNode } from '../soap/soap-request';
 import { VimFault } from '../soap/vim-fault.error';
 import { Session } from './session';
@@ -88,7 +88,7 @@ export class SessionManagerService implements VimMethods, OnModuleDestroy {
     return this.byCookie.size;
   }
 
-  methods(): Record<string, (args: XmlNode, call: CallContext) => string> {
+  methods(): Record<string, VimMethod> {
     return {
       Login: (args, call) => this.login(args, call),
       Logout: (_args, call) => {
