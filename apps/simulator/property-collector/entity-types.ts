@@ -10,6 +10,7 @@ import {
   type Inventory,
   type NetworkRecord,
   type ResourcePoolRecord,
+  type NicRecord,
   type VirtualDiskRecord,
   type VmRecord,
 } from '../inventory/inventory.model';
@@ -62,32 +63,36 @@ export function entityTypes(inventory: Inventory): Record<EntityKind, DataType> 
     field('logDirectory', STRING, (vm) => vmPath(vm)),
   ]);
 
-  type Device = { vm: VmRecord } & (
-    | { type: 'ParaVirtualSCSIController' }
-    | { type: 'VirtualDisk'; disk: VirtualDiskRecord }
-    | { type: 'VirtualVmxnet3'; index: number }
-  );
-  const deviceHead = (key: (d: never) => number, info: (d: never) => [string, string]) => [
-    field<never>('key', INT, key),
-    field<never>('deviceInfo', description, info),
+  /** A virtual device as VirtualHardware.device lists it: the key and label every device has, and its own part. */
+  interface Device {
+    vm: VmRecord;
+    type: 'ParaVirtualSCSIController' | 'VirtualDisk' | 'VirtualVmxnet3';
+    key: number;
+    label: string;
+    summary: string;
+  }
+  interface DiskDevice extends Device {
+    disk: VirtualDiskRecord;
+  }
+  interface NicDevice extends Device {
+    nic: NicRecord;
+    index: number;
+  }
+  const deviceFields = <D extends Device>() => [
+    field<D>('key', INT, (d) => d.key),
+    field<D>('deviceInfo', description, (d) => [d.label, d.summary]),
   ];
-  const scsiController = dataType<Device & { type: 'ParaVirtualSCSIController' }>(
-    'ParaVirtualSCSIController',
-    [
-      ...deviceHead(
-        () => 1000,
-        () => ['SCSI controller 0', 'VMware paravirtual SCSI'],
-      ),
-      field('controllerKey', INT, () => 100),
-      field('unitNumber', INT, () => 3),
-      field('busNumber', INT, () => 0),
-      field('device', arrayOf(INT), (d) => d.vm.disks.map((disk) => disk.key)),
-      field('hotAddRemove', BOOLEAN, () => true),
-      field('sharedBus', enumType('VirtualSCSISharing'), () => 'noSharing'),
-      field('scsiCtlrUnitNumber', INT, () => 7),
-    ],
-  );
-  const diskBacking = dataType<Device & { type: 'VirtualDisk' }>('VirtualDiskFlatVer2BackingInfo', [
+  const scsiController = dataType<Device>('ParaVirtualSCSIController', [
+    ...deviceFields(),
+    field('controllerKey', INT, () => 100),
+    field('unitNumber', INT, () => 3),
+    field('busNumber', INT, () => 0),
+    field('device', arrayOf(INT), (d) => d.vm.disks.map((disk) => disk.key)),
+    field('hotAddRemove', BOOLEAN, () => true),
+    field('sharedBus', enumType('VirtualSCSISharing'), () => 'noSharing'),
+    field('scsiCtlrUnitNumber', INT, () => 7),
+  ]);
+  const diskBacking = dataType<DiskDevice>('VirtualDiskFlatVer2BackingInfo', [
     field('fileName', STRING, (d) =>
       vmPath(d.vm, d.disk.unitNumber ? `${d.vm.name}_${d.disk.unitNumber}.vmdk` : `${d.vm.name}.vmdk`),
     ),
@@ -95,48 +100,60 @@ export function entityTypes(inventory: Inventory): Record<EntityKind, DataType> 
     field('diskMode', STRING, () => 'persistent'),
     field('thinProvisioned', BOOLEAN, (d) => d.disk.thin),
   ]);
-  const disk = dataType<Device & { type: 'VirtualDisk' }>('VirtualDisk', [
-    ...deviceHead(
-      (d: Device & { type: 'VirtualDisk' }) => d.disk.key,
-      (d: Device & { type: 'VirtualDisk' }) => [
-        `Hard disk ${d.disk.unitNumber + 1}`,
-        `${d.disk.capacityKb.toLocaleString('en-US')} KB`,
-      ],
-    ),
+  const disk = dataType<DiskDevice>('VirtualDisk', [
+    ...deviceFields<DiskDevice>(),
     field('backing', diskBacking, (d) => d, 'VirtualDeviceBackingInfo'),
     field('controllerKey', INT, () => 1000),
     field('unitNumber', INT, (d) => d.disk.unitNumber),
     field('capacityInKB', LONG, (d) => d.disk.capacityKb),
     field('capacityInBytes', LONG, (d) => d.disk.capacityKb * 1024),
   ]);
-  const nicBacking = dataType<Device & { type: 'VirtualVmxnet3' }>('VirtualEthernetCardNetworkBackingInfo', [
+  const nicBacking = dataType<NicDevice>('VirtualEthernetCardNetworkBackingInfo', [
     field('deviceName', STRING, (d) => inventory.require(d.vm.network, 'Network').name),
     field('useAutoDetect', BOOLEAN, () => false),
     field('network', MOREF, (d) => refTo(d.vm.network)),
   ]);
-  const connectable = dataType<Device & { type: 'VirtualVmxnet3' }>('VirtualDeviceConnectInfo', [
+  const connectable = dataType<NicDevice>('VirtualDeviceConnectInfo', [
     field('startConnected', BOOLEAN, () => true),
     field('allowGuestControl', BOOLEAN, () => true),
     field('connected', BOOLEAN, (d) => d.vm.powerState === 'poweredOn'),
     field('status', STRING, () => 'ok'),
   ]);
-  const nic = dataType<Device & { type: 'VirtualVmxnet3' }>('VirtualVmxnet3', [
-    ...deviceHead(
-      (d: Device & { type: 'VirtualVmxnet3' }) => d.vm.nics[d.index].key,
-      (d: Device & { type: 'VirtualVmxnet3' }) => [`Network adapter ${d.index + 1}`, 'VM Network'],
-    ),
+  const nic = dataType<NicDevice>('VirtualVmxnet3', [
+    ...deviceFields<NicDevice>(),
     field('backing', nicBacking, (d) => d, 'VirtualDeviceBackingInfo'),
     field('connectable', connectable, (d) => d),
     field('controllerKey', INT, () => 100),
     field('unitNumber', INT, (d) => 7 + d.index),
     field('addressType', STRING, () => 'assigned'),
-    field('macAddress', STRING, (d) => d.vm.nics[d.index].macAddress),
+    field('macAddress', STRING, (d) => d.nic.macAddress),
     field('wakeOnLanEnabled', BOOLEAN, () => true),
   ]);
   const devices = (vm: VmRecord): Device[] => [
-    { vm, type: 'ParaVirtualSCSIController' },
-    ...vm.disks.map((disk) => ({ vm, type: 'VirtualDisk' as const, disk })),
-    ...vm.nics.map((_, index) => ({ vm, type: 'VirtualVmxnet3' as const, index })),
+    {
+      vm,
+      type: 'ParaVirtualSCSIController',
+      key: 1000,
+      label: 'SCSI controller 0',
+      summary: 'VMware paravirtual SCSI',
+    },
+    ...vm.disks.map((d): DiskDevice => ({
+      vm,
+      type: 'VirtualDisk',
+      key: d.key,
+      label: `Hard disk ${d.unitNumber + 1}`,
+      summary: `${d.capacityKb.toLocaleString('en-US')} KB`,
+      disk: d,
+    })),
+    ...vm.nics.map((n, index): NicDevice => ({
+      vm,
+      type: 'VirtualVmxnet3',
+      key: n.key,
+      label: `Network adapter ${index + 1}`,
+      summary: inventory.require(vm.network, 'Network').name,
+      nic: n,
+      index,
+    })),
   ];
   const deviceType = (d: Device): DataType =>
     d.type === 'VirtualDisk' ? disk : d.type === 'VirtualVmxnet3' ? nic : scsiController;
