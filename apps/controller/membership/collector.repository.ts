@@ -1,7 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, Not, type Repository } from 'typeorm';
-import { CollectorEntity, type CollectorState, type StoredAssignment } from '@vcc/database';
+import {
+  CollectorEntity,
+  type CollectorState,
+  type StoredAssignment,
+  type VcenterEntity,
+} from '@vcc/database';
 import type { CycleStatsDto } from './membership.dto';
+
+/** What an assignment response shows of a vCenter. */
+export type VcenterConnectionRow = Pick<
+  VcenterEntity,
+  | 'id'
+  | 'name'
+  | 'sdkUrl'
+  | 'username'
+  | 'passwordEnc'
+  | 'tlsInsecure'
+  | 'tlsCaFile'
+  | 'counters'
+  | 'includeFilters'
+  | 'excludeFilters'
+>;
 
 /** What a heartbeat needs back from the row it renewed. */
 export interface RenewedLease {
@@ -13,6 +33,8 @@ export interface RenewedLease {
   previousAssignment: StoredAssignment | null;
   /** The database's clock at the renewal. */
   now: Date;
+  /** The vCenters its assignments name. */
+  vcenters: VcenterConnectionRow[];
 }
 
 @Injectable()
@@ -24,9 +46,11 @@ export class CollectorRepository {
   }
 
   /**
-   * Renews the lease of a live collector and stores its last-cycle stats, in one statement that
-   * also returns its assignments. Undefined when the collector is unknown or gone. A group change
-   * holding the row's lock makes this wait, so the answer always reflects a committed change.
+   * Renews the lease of a live collector, stores its last-cycle stats and reads back its
+   * assignments with the vCenters they name, in one statement: heartbeats are the hot path and
+   * each round trip to PostgreSQL costs more than the work. Undefined when the collector is unknown
+   * or gone. A group change holding the row's lock makes this wait, so the answer always reflects
+   * a committed change.
    */
   async renewLease(
     id: string,
@@ -34,17 +58,28 @@ export class CollectorRepository {
     stats?: CycleStatsDto,
   ): Promise<RenewedLease | undefined> {
     const rows = (await this.dataSource.query(
-      `UPDATE collector
-          SET last_heartbeat_at = clock_timestamp(),
-              lease_expires_at = clock_timestamp() + make_interval(secs => $2),
-              cycle_start = coalesce($3, cycle_start),
-              entities_assigned = coalesce($4, entities_assigned),
-              entities_collected = coalesce($5, entities_collected),
-              points = coalesce($6, points),
-              duration_ms = coalesce($7, duration_ms),
-              errors = coalesce($8, errors)
-        WHERE id = $1 AND state <> 'gone'
-    RETURNING id, name, state, vcenter_id, assignment, previous_assignment, clock_timestamp() AS now`,
+      `WITH renewed AS (
+         UPDATE collector
+            SET last_heartbeat_at = clock_timestamp(),
+                lease_expires_at = clock_timestamp() + make_interval(secs => $2),
+                cycle_start = coalesce($3, cycle_start),
+                entities_assigned = coalesce($4, entities_assigned),
+                entities_collected = coalesce($5, entities_collected),
+                points = coalesce($6, points),
+                duration_ms = coalesce($7, duration_ms),
+                errors = coalesce($8, errors)
+          WHERE id = $1 AND state <> 'gone'
+      RETURNING id, name, state, vcenter_id, assignment, previous_assignment, last_heartbeat_at)
+       SELECT renewed.*,
+              (SELECT coalesce(json_agg(json_build_object(
+                        'id', v.id, 'name', v.name, 'sdkUrl', v.sdk_url, 'username', v.username,
+                        'passwordEnc', v.password_enc, 'tlsInsecure', v.tls_insecure, 'tlsCaFile', v.tls_ca_file,
+                        'counters', v.counters, 'includeFilters', v.include_filters,
+                        'excludeFilters', v.exclude_filters)), '[]')
+                 FROM vcenter v
+                WHERE v.id::text IN (renewed.assignment->>'vcenterId', renewed.previous_assignment->>'vcenterId')
+              ) AS vcenters
+         FROM renewed`,
       [
         id,
         leaseTtlSeconds,
@@ -55,19 +90,17 @@ export class CollectorRepository {
         stats?.durationMs ?? null,
         stats?.errors ?? null,
       ],
-    )) as [
-      {
-        id: string;
-        name: string;
-        state: RenewedLease['state'];
-        vcenter_id: string | null;
-        assignment: StoredAssignment | null;
-        previous_assignment: StoredAssignment | null;
-        now: Date;
-      }[],
-      number,
-    ];
-    const row = rows[0][0];
+    )) as {
+      id: string;
+      name: string;
+      state: RenewedLease['state'];
+      vcenter_id: string | null;
+      assignment: StoredAssignment | null;
+      previous_assignment: StoredAssignment | null;
+      last_heartbeat_at: Date;
+      vcenters: VcenterConnectionRow[];
+    }[];
+    const row = rows[0];
     return (
       row && {
         id: row.id,
@@ -76,7 +109,8 @@ export class CollectorRepository {
         vcenterId: row.vcenter_id,
         assignment: row.assignment,
         previousAssignment: row.previous_assignment,
-        now: row.now,
+        now: row.last_heartbeat_at,
+        vcenters: row.vcenters,
       }
     );
   }

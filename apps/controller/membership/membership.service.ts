@@ -1,12 +1,12 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ControllerConfig } from '@vcc/config';
-import type { CollectorEntity, CollectorGoneReason, StoredAssignment, VcenterEntity } from '@vcc/database';
+import type { CollectorEntity, CollectorGoneReason, StoredAssignment } from '@vcc/database';
 import { AssignmentService } from '../assignment/assignment.service';
 import { FieldError, notFound } from '../common/field.error';
 import { ControllerMetrics } from '../status/controller-metrics';
 import { PasswordCipher } from '../vcenters/password-cipher';
 import { VcenterRepository } from '../vcenters/vcenter.repository';
-import { CollectorRepository, type RenewedLease } from './collector.repository';
+import { CollectorRepository, type RenewedLease, type VcenterConnectionRow } from './collector.repository';
 import type {
   AssignmentResponse,
   AssignmentView,
@@ -97,6 +97,7 @@ export class MembershipService {
     this.logger.log(
       `collector ${collector.name} (${collector.version}, ${address ?? 'unknown address'}) registered as ${collector.id}`,
     );
+    const named = [collector.assignment?.vcenterId, collector.previousAssignment?.vcenterId];
     return this.respond({
       id: collector.id,
       name: collector.name,
@@ -105,6 +106,7 @@ export class MembershipService {
       assignment: collector.assignment,
       previousAssignment: collector.previousAssignment,
       now: collector.registeredAt,
+      vcenters: await this.vcenters.findByIds([...new Set(named)].filter((id): id is string => !!id)),
     });
   }
 
@@ -140,17 +142,14 @@ export class MembershipService {
     return toCollectorView(collector);
   }
 
-  private async respond(lease: RenewedLease): Promise<AssignmentResponse> {
+  private respond(lease: RenewedLease): AssignmentResponse {
     const { assignment, now } = lease;
     // The previous assignment matters only until the latest one takes effect.
     const previous =
       assignment && lease.previousAssignment && Date.parse(assignment.effectiveFrom) > now.getTime()
         ? lease.previousAssignment
         : null;
-    const vcenters = await this.vcenters.findByIds(
-      [...new Set([assignment?.vcenterId, previous?.vcenterId])].filter((v): v is string => !!v),
-    );
-    const byId = new Map(vcenters.map((vcenter) => [vcenter.id, vcenter]));
+    const byId = new Map(lease.vcenters.map((vcenter) => [vcenter.id, vcenter]));
     return {
       collectorId: lease.id,
       state: lease.state,
@@ -164,7 +163,7 @@ export class MembershipService {
 
   private view(
     assignment: StoredAssignment | null,
-    vcenters: Map<string, VcenterEntity>,
+    vcenters: Map<string, VcenterConnectionRow>,
   ): AssignmentView | null {
     const vcenter = assignment && vcenters.get(assignment.vcenterId);
     if (!assignment || !vcenter) return null;
