@@ -1,8 +1,9 @@
 /**
  * bench/simulator: requests per second of the same 200-VM QueryPerf (10 counters, aggregate
  * instance, 30 samples) against govmomi's vcsim and against vcc's simulator, both with 200 VMs,
- * both over HTTPS, started from this process and measured one after the other with the same
- * keep-alive load; then the simulator's start time and peak RSS with 50,000 VMs.
+ * both over HTTPS, started from this process and measured in alternating rounds with the same
+ * keep-alive load (so that other load on the machine falls on both alike); then the simulator's
+ * start time and peak RSS with 50,000 VMs.
  * usage: npm run bench:simulator
  */
 import autocannon from 'autocannon';
@@ -28,7 +29,8 @@ const COUNTERS = [
 ];
 const MAX_SAMPLE = 30;
 const CONNECTIONS = 4;
-const DURATION_SECONDS = 10;
+const ROUNDS = 3;
+const ROUND_SECONDS = 5;
 const LARGE = { datacenters: 1, clustersPerDatacenter: 10, hostsPerCluster: 20, vmsPerHost: 250 };
 
 interface Target {
@@ -106,7 +108,15 @@ async function queryPerfBody(raw: RawVim): Promise<string> {
   );
 }
 
-async function measure(target: Target, user: string, password: string): Promise<Measured> {
+interface Prepared {
+  target: Target;
+  body: string;
+  cookie: string;
+  responseBytes: number;
+}
+
+/** Logs in, builds the QueryPerf request from the server's own VMs and counters, and checks one answer. */
+async function prepare(target: Target, user: string, password: string): Promise<Prepared> {
   const raw = new RawVim(target.sdk);
   await raw.login(user, password);
   const body = await queryPerfBody(raw);
@@ -115,29 +125,24 @@ async function measure(target: Target, user: string, password: string): Promise<
   const entities = (sample.match(/<returnval /g) ?? []).length;
   if (entities !== HOSTS * VMS_PER_HOST)
     throw new Error(`${target.name} answered ${entities} entities, not 200`);
+  return { target, body, cookie, responseBytes: Buffer.byteLength(sample) };
+}
+
+/** Requests and bytes answered in one round of ROUND_SECONDS. */
+async function round(prepared: Prepared): Promise<{ requests: number; bytes: number; p99Ms: number }> {
   const result = await autocannon({
-    url: target.sdk,
+    url: prepared.target.sdk,
     method: 'POST',
-    headers: soapHeaders(cookie),
-    body,
+    headers: soapHeaders(prepared.cookie),
+    body: prepared.body,
     connections: CONNECTIONS,
-    duration: DURATION_SECONDS,
+    duration: ROUND_SECONDS,
   });
   if (result.non2xx || result.errors || result.timeouts)
     throw new Error(
-      `${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      `${prepared.target.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
-  const measured = {
-    requestsPerSecond: result.requests.total / DURATION_SECONDS,
-    megabytesPerSecond: result.throughput.total / DURATION_SECONDS / 1e6,
-    responseBytes: Buffer.byteLength(sample),
-    p99Ms: result.latency.p99,
-  };
-  process.stdout.write(
-    `${target.name.padEnd(10)} ${measured.requestsPerSecond.toFixed(1).padStart(7)} req/s ${measured.megabytesPerSecond.toFixed(1).padStart(7)} MB/s  ` +
-      `response ${(measured.responseBytes / 1e6).toFixed(2)} MB, p99 ${measured.p99Ms} ms\n`,
-  );
-  return measured;
+  return { requests: result.requests.total, bytes: result.throughput.total, p99Ms: result.latency.p99 };
 }
 
 /** Peak resident set of a process, from the kernel's high-water mark. */
@@ -149,7 +154,7 @@ function peakRssMb(pid: number): number {
 async function main(): Promise<void> {
   process.stdout.write(
     `bench/simulator: 200-VM QueryPerf (${COUNTERS.length} counters, instance "", maxSample ${MAX_SAMPLE}), ` +
-      `${CONNECTIONS} keep-alive connections for ${DURATION_SECONDS} s each, HTTPS\n`,
+      `${CONNECTIONS} keep-alive connections, ${ROUNDS} alternating rounds of ${ROUND_SECONDS} s each, HTTPS\n`,
   );
   await buildVcsim();
   const vcsim = await startVcsim({
@@ -171,15 +176,45 @@ async function main(): Promise<void> {
       VCC_EVENTS_INTERVAL_SECONDS: '0',
     },
   });
-  let ours: Measured;
-  let theirs: Measured;
+  const totals = new Map<string, Measured & { requests: number; bytes: number }>();
   try {
-    theirs = await measure({ name: 'vcsim', sdk: vcsim.url }, vcsim.username, vcsim.password);
-    ours = await measure({ name: 'simulator', sdk: `${simulator.url}/sdk` }, 'user', 'pass');
+    const targets = [
+      await prepare({ name: 'vcsim', sdk: vcsim.url }, vcsim.username, vcsim.password),
+      await prepare({ name: 'simulator', sdk: `${simulator.url}/sdk` }, 'user', 'pass'),
+    ];
+    for (let r = 1; r <= ROUNDS; r++) {
+      const line: string[] = [];
+      for (const prepared of targets) {
+        const { requests, bytes, p99Ms } = await round(prepared);
+        const total = totals.get(prepared.target.name) ?? {
+          requests: 0,
+          bytes: 0,
+          requestsPerSecond: 0,
+          megabytesPerSecond: 0,
+          responseBytes: prepared.responseBytes,
+          p99Ms: 0,
+        };
+        total.requests += requests;
+        total.bytes += bytes;
+        total.p99Ms = Math.max(total.p99Ms, p99Ms);
+        total.requestsPerSecond = total.requests / (r * ROUND_SECONDS);
+        total.megabytesPerSecond = total.bytes / (r * ROUND_SECONDS) / 1e6;
+        totals.set(prepared.target.name, total);
+        line.push(`${prepared.target.name} ${(requests / ROUND_SECONDS).toFixed(1)} req/s`);
+      }
+      process.stdout.write(`round ${r}    ${line.join(', ')}\n`);
+    }
   } finally {
     await simulator.stop();
     await vcsim.stop();
   }
+  for (const [name, measured] of totals)
+    process.stdout.write(
+      `${name.padEnd(10)} ${measured.requestsPerSecond.toFixed(1).padStart(7)} req/s ${measured.megabytesPerSecond.toFixed(1).padStart(7)} MB/s  ` +
+        `response ${(measured.responseBytes / 1e6).toFixed(2)} MB, worst p99 ${measured.p99Ms} ms\n`,
+    );
+  const ours = totals.get('simulator')!;
+  const theirs = totals.get('vcsim')!;
   const ratio = ours.requestsPerSecond / theirs.requestsPerSecond;
   process.stdout.write(
     `ratio      ${ratio.toFixed(2)}x vcsim (limit: 1.00x, the simulator must not be slower)\n`,

@@ -18,7 +18,7 @@ import { OptionManagerService } from '../sdk/option-manager.service';
 import type { VimMethod, VimMethods } from '../sdk/vim-method';
 import { intArg, morefArg, type XmlNode } from '../soap/soap-request';
 import { VimFault } from '../soap/vim-fault.error';
-import { ByteWriter } from '../soap/byte-writer';
+import { ResponseWriter } from '../soap/envelope';
 import { dateTimeXml, escapeXml, type Moref } from '../soap/xml';
 import {
   COUNTERS,
@@ -218,7 +218,7 @@ export class PerformanceManagerService implements VimMethods {
       bytes += 200 + info.length + series.length * (series[0].head.length + 16 + times.length * 26);
     }
 
-    const out = new ByteWriter(bytes);
+    const out = new ResponseWriter('QueryPerf', bytes);
     const days = new Map<number, { sin: number; cos: number }>();
     let values = new Float64Array(0);
     for (const { entity, times, series, info } of entities) {
@@ -236,7 +236,7 @@ export class PerformanceManagerService implements VimMethods {
       }
       out.bytes(RETURNVAL_CLOSE);
     }
-    return out.result();
+    return out.finish();
   }
 
   /** The series to write for a query spec: every requested metric that applies, instances expanded. */

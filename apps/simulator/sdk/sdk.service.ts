@@ -81,7 +81,8 @@ export class SdkService {
         throw VimFault.notImplemented();
       }
       if (!call.session && !ANONYMOUS.has(method)) throw VimFault.notAuthenticated(call.target);
-      xml = responseEnvelope(method, handler(parsed.args, call));
+      const returned = handler(parsed.args, call);
+      xml = typeof returned === 'string' ? responseEnvelope(method, returned) : returned;
       setCookie = call.setCookie;
       calls.inc({ method, outcome: 'ok' });
     } catch (error) {

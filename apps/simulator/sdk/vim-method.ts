@@ -18,7 +18,7 @@ export interface CallContext {
 
 /**
  * A vim25 method: reads its arguments and returns the XML inside its response element (returnval…),
- * as a string or, for large responses, as bytes.
+ * or, for large answers written straight into a ResponseWriter, the whole envelope as bytes.
  */
 export type VimMethod = (args: XmlNode, call: CallContext) => string | Buffer;
 

@@ -53,19 +53,13 @@ export class ByteWriter {
     let at = this.length;
     for (let v = 0; v < count; v++) {
       for (let i = 0; i < open.length; i++) buffer[at++] = open[i];
-      let rest = values[v];
-      if (rest < 0) {
-        buffer[at++] = 45;
-        rest = -rest;
+      const value = values[v];
+      if (value >= 0 && value <= 0x7fffffff) at = writeInt32(buffer, at, value);
+      else {
+        this.length = at;
+        this.int(value);
+        at = this.length;
       }
-      let digits = 1;
-      for (let scale = 10; scale <= rest; scale *= 10) digits++;
-      let digit = at + digits;
-      do {
-        buffer[--digit] = 48 + (rest % 10);
-        rest = Math.floor(rest / 10);
-      } while (rest > 0);
-      at += digits;
       for (let i = 0; i < close.length; i++) buffer[at++] = close[i];
     }
     this.length = at;
@@ -82,4 +76,45 @@ export class ByteWriter {
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
+}
+
+// "00".."99" as ASCII pairs: digits are written two at a time.
+const DIGIT_PAIRS = Buffer.from(Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).join(''));
+
+/** Writes a non-negative int32 in decimal at `at`; returns the position after it. */
+function writeInt32(buffer: Buffer, at: number, value: number): number {
+  const digits =
+    value < 10
+      ? 1
+      : value < 100
+        ? 2
+        : value < 1e3
+          ? 3
+          : value < 1e4
+            ? 4
+            : value < 1e5
+              ? 5
+              : value < 1e6
+                ? 6
+                : value < 1e7
+                  ? 7
+                  : value < 1e8
+                    ? 8
+                    : value < 1e9
+                      ? 9
+                      : 10;
+  let end = at + digits;
+  let rest = value | 0;
+  while (rest >= 100) {
+    const quotient = (rest / 100) | 0;
+    const pair = (rest - quotient * 100) << 1;
+    buffer[--end] = DIGIT_PAIRS[pair + 1];
+    buffer[--end] = DIGIT_PAIRS[pair];
+    rest = quotient;
+  }
+  if (rest >= 10) {
+    buffer[--end] = DIGIT_PAIRS[(rest << 1) + 1];
+    buffer[--end] = DIGIT_PAIRS[rest << 1];
+  } else buffer[--end] = 48 + rest;
+  return at + digits;
 }

@@ -1,3 +1,4 @@
+import { ByteWriter } from './byte-writer';
 import { escapeXml } from './xml';
 import type { VimFault } from './vim-fault.error';
 
@@ -8,14 +9,24 @@ const START =
 const END = '\n</soapenv:Body>\n</soapenv:Envelope>';
 
 /** `<MethodResponse xmlns="urn:vim25">returnval…</MethodResponse>` in an envelope. */
-export function responseEnvelope(method: string, returnval: string | Buffer): string | Buffer {
-  if (typeof returnval === 'string')
-    return `${START}<${method}Response xmlns="urn:vim25">${returnval}</${method}Response>${END}`;
-  return Buffer.concat([
-    Buffer.from(`${START}<${method}Response xmlns="urn:vim25">`),
-    returnval,
-    Buffer.from(`</${method}Response>${END}`),
-  ]);
+export function responseEnvelope(method: string, returnval: string): string {
+  return `${START}<${method}Response xmlns="urn:vim25">${returnval}</${method}Response>${END}`;
+}
+
+/** A writer for a large response, the envelope's start already written; `finish` closes it. */
+export class ResponseWriter extends ByteWriter {
+  constructor(
+    private readonly method: string,
+    expectedBytes: number,
+  ) {
+    super(expectedBytes + 512);
+    this.text(`${START}<${method}Response xmlns="urn:vim25">`);
+  }
+
+  finish(): Buffer {
+    this.text(`</${this.method}Response>${END}`);
+    return this.result();
+  }
 }
 
 /** A ServerFaultCode fault with the vim25 fault in its detail, sent with HTTP 500. */
