@@ -293,7 +293,7 @@ export function buildVm(inventory: Inventory, random: SeededRandom, place: VmPla
 }
 
 /** Unique VM names per prefix: acme-prod-web-0001, acme-prod-web-0002, … */
-export class VmNamer {
+class VmNamer {
   private readonly counts = new Map<string, number>();
 
   next(prefix: string): string {
@@ -303,7 +303,7 @@ export class VmNamer {
   }
 }
 
-export function weightedPool(random: SeededRandom, pools: ResourcePoolRecord[]): ResourcePoolRecord {
+function weightedPool(random: SeededRandom, pools: ResourcePoolRecord[]): ResourcePoolRecord {
   const total = POOLS.reduce((sum, [, weight]) => sum + weight, 0);
   let roll = random.next() * total;
   for (let i = 0; i < POOLS.length; i++) {

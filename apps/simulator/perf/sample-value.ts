@@ -116,7 +116,7 @@ function datastoreSampler(moref: string, counter: DatastoreSpace): Sampler {
 }
 
 /** FNV-1a over UTF-16 code units, then a final mix. */
-export function hashString(text: string): number {
+function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   return mix(hash);

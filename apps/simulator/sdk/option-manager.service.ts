@@ -13,7 +13,7 @@ import {
 import { VimFault } from '../soap/vim-fault.error';
 import type { VimMethod, VimMethods } from './vim-method';
 
-export const MAX_QUERY_METRICS = 'config.vpxd.stats.maxQueryMetrics';
+const MAX_QUERY_METRICS = 'config.vpxd.stats.maxQueryMetrics';
 
 type Option = [key: string, value: string];
 

@@ -20,7 +20,7 @@ import { Session } from './session';
 const COOKIE = /(?:^|;\s*)vmware_soap_session="?([^";]+)"?/;
 const SWEEP_INTERVAL_MS = 60_000;
 
-export const USER_SESSION: DataType = dataType<Session>('UserSession', [
+const USER_SESSION: DataType = dataType<Session>('UserSession', [
   field('key', STRING, (s) => s.key),
   field('userName', STRING, (s) => s.userName),
   field('fullName', STRING, (s) => s.userName),
@@ -82,10 +82,6 @@ export class SessionManagerService implements VimMethods, OnModuleDestroy {
     this.byCookie.clear();
     this.logger.log(`expired all ${count} session(s)`);
     return count;
-  }
-
-  get count(): number {
-    return this.byCookie.size;
   }
 
   methods(): Record<string, VimMethod> {

@@ -22,7 +22,7 @@ export interface ContainerView {
  * The objects a ContainerView shows, computed when read (vCenter's views are live): the container's
  * children of the wanted types (all types when none), their descendants too when recursive, each once.
  */
-export function viewContents(view: ContainerView): string[] {
+function viewContents(view: ContainerView): string[] {
   const { inventory, types } = view;
   const shown: string[] = [];
   const seen = new Set<string>();
