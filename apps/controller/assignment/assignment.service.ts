@@ -12,12 +12,8 @@ import {
   setWeight,
   type GroupSlots,
 } from './group-slots';
-import {
-  GroupsRepository,
-  type GroupTransaction,
-  type LockedGroup,
-  type PlacementCandidate,
-} from './groups.repository';
+import { GroupsRepository, type GroupTransaction, type LockedGroup } from './groups.repository';
+import { chooseVcenter } from './placement';
 
 export interface Registration {
   name: string;
@@ -25,17 +21,6 @@ export interface Registration {
   capacity: number;
   address: string | null;
   preferredVcenterId?: string;
-}
-
-/**
- * Where a newcomer goes: a vCenter without members first, else the one with the most entities per
- * group index; ties go to the smaller group, then the name.
- */
-export function chooseVcenter(candidates: readonly PlacementCandidate[]): PlacementCandidate | undefined {
-  const load = (c: PlacementCandidate): number => (c.weight === 0 ? Infinity : c.entities / c.weight);
-  return [...candidates].sort(
-    (a, b) => load(b) - load(a) || a.weight - b.weight || a.name.localeCompare(b.name),
-  )[0];
 }
 
 /** Assignment-visible settings: changing one of them is a new epoch. */

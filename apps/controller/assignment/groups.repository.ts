@@ -2,22 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CollectorEntity, VcenterEntity } from '@vcc/database';
 import { slotsFromIndices } from './group-slots';
+import type { PlacementCandidate } from './placement';
 
 /** A vCenter row locked for a group change, with its active members (locked too) and their slots. */
 export interface LockedGroup {
   vcenter: VcenterEntity;
   members: CollectorEntity[];
   slots: string[];
-}
-
-/** An enabled vCenter a new collector could join. */
-export interface PlacementCandidate {
-  id: string;
-  name: string;
-  /** Sum of the members' weights (the group count). */
-  weight: number;
-  /** Entities the members were assigned in their last reported cycles. */
-  entities: number;
 }
 
 // Columns a group change may write; everything else of a collector row is the heartbeat's.
