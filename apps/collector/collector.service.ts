@@ -40,7 +40,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private collector?: PerfCollector;
   private readonly snapshots: InventorySnapshots;
   private readonly events: EventTail;
-  private readonly timers = new Map<Schedule, NodeJS.Timeout>();
+  private readonly timers = new Map<Schedule, { timer: NodeJS.Timeout; boundary: number }>();
   private readonly running = new Map<Schedule, Promise<void>>();
   private heartbeatTimer?: NodeJS.Timeout;
   private stopping = false;
@@ -49,6 +49,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly last: Partial<Record<Schedule, { result: CycleResult; at: number }>> = {};
   private lastSuccessAt: Partial<Record<Schedule, number>> = {};
   private lastError: string | null = null;
+  private historicalEpoch = -1;
   private cycles = 0;
   private readonly startedAt = Date.now();
 
@@ -97,10 +98,10 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.heartbeatTimer);
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.logger.log('stopping: letting running cycles finish');
     await Promise.allSettled(this.running.values());
-    const written = await this.writer.drain(15_000);
+    const written = await this.writer.drain(10_000);
     if (!written)
       this.logger.warn(
         `${this.writer.bufferedLines} lines not acknowledged at shutdown; their samples stay on vCenter for the next owner`,
@@ -138,6 +139,8 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       const before = this.tracker.latest;
       this.tracker.update(response, Date.now());
       this.pendingStats = undefined;
+      // A first or changed assignment may bring a shorter interval than the one the timers were armed with.
+      for (const schedule of SCHEDULES) this.scheduleNext(schedule);
       this.metrics.fenced.set(0);
       const latest = response.assignment;
       if (latest && (before?.epoch !== latest.epoch || before?.vcenter.id !== latest.vcenter.id)) {
@@ -173,17 +176,23 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       : (latest?.historicalIntervalSeconds ?? 300);
   }
 
-  private scheduleNext(schedule: Schedule): void {
+  /** Arms the timer for the next boundary of the schedule's current interval, unless an earlier one is armed. */
+  private scheduleNext(schedule: Schedule, after = Date.now()): void {
     if (this.stopping) return;
-    const boundary = nextBoundary(Date.now() + 1, this.intervalSeconds(schedule));
-    this.timers.set(
-      schedule,
-      setTimeout(() => this.onBoundary(schedule, boundary), boundary - Date.now()),
-    );
+    // Timers can fire a little early: the next boundary is strictly after the one just reached.
+    const boundary = nextBoundary(Math.max(after, Date.now()) + 1, this.intervalSeconds(schedule));
+    const armed = this.timers.get(schedule);
+    if (armed && armed.boundary <= boundary) return;
+    if (armed) clearTimeout(armed.timer);
+    const timer = setTimeout(() => {
+      this.timers.delete(schedule);
+      this.onBoundary(schedule, boundary);
+    }, boundary - Date.now());
+    this.timers.set(schedule, { timer, boundary });
   }
 
   private onBoundary(schedule: Schedule, boundary: number): void {
-    this.scheduleNext(schedule);
+    this.scheduleNext(schedule, boundary);
     if (this.running.has(schedule)) {
       this.metrics.cycles.inc({ schedule, result: 'skipped' });
       this.logger.warn(
@@ -239,6 +248,14 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
         };
         await this.snapshots.maybePost(boundary, assignment, this.session!);
         await this.events.maybeTail(assignment, this.session!);
+        // Historical cycles come every 5 minutes or more: after a new assignment, catch up at once.
+        if (this.historicalEpoch !== assignment.epoch && !this.running.has('historical')) {
+          this.historicalEpoch = assignment.epoch;
+          const run = this.cycle('historical', boundary, assignment).finally(() =>
+            this.running.delete('historical'),
+          );
+          this.running.set('historical', run);
+        }
       }
     } catch (error) {
       timer();

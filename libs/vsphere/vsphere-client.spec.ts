@@ -155,7 +155,28 @@ describe('VsphereClient against hand-written vCenter responses', () => {
     expect(server.operations().filter((op) => op === 'Login')).toHaveLength(2);
   });
 
-  it('surfaces InvalidArgument (a querySpec over maxQueryMetrics) with its detail, without retrying', async () => {
+  it('surfaces RestrictedByAdministrator (vCenter 6.5+ over maxQueryMetrics) with its detail', async () => {
+    server.reply('QueryPerf', 'fault-restricted-max-query-metrics.xml', 500);
+    const client = await connect(server);
+    const failure = client.queryPerf(
+      [
+        {
+          entity: { type: 'ClusterComputeResource', value: 'domain-c7' },
+          metricIds: [{ counterId: 2, instance: '' }],
+        },
+      ],
+      300,
+      () => ({ end: new Date() }),
+    );
+    await expect(failure).rejects.toMatchObject({
+      faultType: 'RestrictedByAdministrator',
+      faultString:
+        "This operation is restricted by the administrator - 'vpxd.stats.maxQueryMetrics'. Contact your system administrator.",
+      detail: { details: 'vpxd.stats.maxQueryMetrics' },
+    });
+  });
+
+  it('surfaces InvalidArgument (a querySpec over maxQueryMetrics on vCenter 5.5/6.0) with its detail, without retrying', async () => {
     server.reply('QueryPerf', 'fault-query-spec-size.xml', 500);
     const client = await connect(server);
     const failure = client.queryPerf(

@@ -13,7 +13,7 @@ export interface RunningApp {
   process: RunningProcess;
   /** Parsed JSON log lines written so far. */
   logs(): Record<string, unknown>[];
-  stop(): Promise<number | null>;
+  stop(graceMs?: number): Promise<number | null>;
 }
 
 /** Starts a built app on a free port (HTTP port 0) and waits for its "listening" log line. */
@@ -32,7 +32,7 @@ export async function startApp(
     url: match[1],
     process,
     logs: () => parseLogLines(process.output()),
-    stop: () => process.stop(),
+    stop: (graceMs = 25_000) => process.stop(graceMs),
   };
 }
 

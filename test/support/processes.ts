@@ -59,13 +59,16 @@ export async function startProcess(
     },
   };
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
-    if (!options.ready) {
-      child.once('spawn', () => resolve(['']));
-    }
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${options.name} not ready after ${options.timeoutMs ?? 30_000} ms:\n${output}`));
     }, options.timeoutMs ?? 30_000);
+    if (!options.ready) {
+      child.once('spawn', () => {
+        clearTimeout(timer);
+        resolve(['']);
+      });
+    }
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const found = options.ready && output.match(options.ready);

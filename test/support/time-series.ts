@@ -6,6 +6,10 @@ import { freePort, startProcess, waitFor, type RunningProcess } from './processe
 export interface TimeSeriesServer {
   url: string;
   process: RunningProcess;
+  /** Stops the server but keeps its data and port, as an outage would. */
+  pause(): Promise<void>;
+  /** Starts it again on the same port with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,23 +24,33 @@ async function serve(
   const port = await freePort();
   setup?.(dir, port);
   const url = `http://127.0.0.1:${port}`;
-  const { process } = await startProcess(command, args(dir, port), { name });
-  await waitFor(
-    `${name} on ${url}`,
-    async () => {
-      if (process.child.exitCode !== null) throw new Error(`${name} exited:\n${process.output()}`);
-      return (await fetch(`${url}${healthPath}`)).ok ? true : undefined;
-    },
-    30_000,
-  );
-  return {
+  const launch = async (): Promise<RunningProcess> => {
+    const { process } = await startProcess(command, args(dir, port), { name });
+    await waitFor(
+      `${name} on ${url}`,
+      async () => {
+        if (process.child.exitCode !== null) throw new Error(`${name} exited:\n${process.output()}`);
+        return (await fetch(`${url}${healthPath}`)).ok ? true : undefined;
+      },
+      30_000,
+    );
+    return process;
+  };
+  const server: TimeSeriesServer = {
     url,
-    process,
+    process: await launch(),
+    async pause() {
+      await server.process.stop();
+    },
+    async resume() {
+      server.process = await launch();
+    },
     async stop() {
-      await process.stop();
+      await server.process.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return server;
 }
 
 /**

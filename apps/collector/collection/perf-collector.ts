@@ -112,6 +112,10 @@ export class PerfCollector {
     result.entitiesAssigned = owned.length;
     const marks = this.watermarks[schedule];
     const ownedMorefs = new Set(owned.map((e) => e.moref));
+    // Tests and operators check from these lines that every entity has exactly one owner per cycle.
+    this.logger.debug(
+      `owned ${schedule} ${result.boundary.toISOString()} epoch ${assignment.epoch}: ${[...ownedMorefs].join(',')}`,
+    );
     marks.retain(ownedMorefs);
     if (owned.length === 0) return this.finish(result, started);
 
@@ -157,12 +161,15 @@ export class PerfCollector {
       );
     }
 
+    // vpxd.stats.maxQueryMetrics limits queries of the statistics database (historical); realtime
+    // queries are served from the hosts and are bounded by maxEntitiesPerQuery instead.
+    const maxQueryMetrics = schedule === 'historical' ? facts.maxQueryMetrics : null;
     const requests = this.plan(
       schedule,
       owned,
       assignment,
       facts.catalog,
-      facts.maxQueryMetrics,
+      maxQueryMetrics,
       intervalId,
       client,
     );

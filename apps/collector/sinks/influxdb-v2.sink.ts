@@ -28,8 +28,9 @@ export class InfluxDbV2Sink implements Sink {
     this.name = `influxdb-v2 ${new URL(config.url!).host}/${config.bucket}`;
     const client = new InfluxDB({ url: config.url!, token, timeout: options.timeoutMs });
     this.api = client.getWriteApi(config.org!, config.bucket!, 's', {
-      batchSize: Number.MAX_SAFE_INTEGER,
-      maxBatchBytes: Number.MAX_SAFE_INTEGER,
+      // Counted in records, and vcc writes one multi-line record per request and flushes it itself.
+      batchSize: 1000,
+      maxBatchBytes: 512 * 1024 * 1024,
       flushInterval: 0,
       maxRetries: 0,
       maxBufferLines: Number.MAX_SAFE_INTEGER,
