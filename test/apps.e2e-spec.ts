@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { freePort } from './support/processes';
 
 const APPS: AppName[] = ['controller', 'collector', 'aggregator', 'simulator'];
 const COLLECTOR_ENV = { VCC_CONTROLLER_URL: 'http://127.0.0.1:9', VCC_CONTROLLER_TOKEN: 'collector-token' };
+// The controller needs a key for vCenter passwords; the aggregator ignores it.
+const DATA_ENV = { VCC_SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64') };
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'vcc-apps-'));
@@ -87,7 +90,7 @@ describe('apps that own data', () => {
   it.each(['controller', 'aggregator'] as const)(
     '%s starts against the configured PostgreSQL and reports it in /health',
     async (app) => {
-      const running = await startApp(app, { env: { VCC_DATABASE_URL: database.url } });
+      const running = await startApp(app, { env: { ...DATA_ENV, VCC_DATABASE_URL: database.url } });
       try {
         const health = await fetch(`${running.url}/health`);
         expect(health.status).toBe(200);
@@ -102,6 +105,7 @@ describe('apps that own data', () => {
   it('controller and aggregator share one embedded PostgreSQL when no database is configured', async () => {
     const dataDir = join(tempDir(), 'postgres');
     const env = {
+      ...DATA_ENV,
       VCC_DATABASE_EMBEDDED_DATA_DIR: dataDir,
       VCC_DATABASE_EMBEDDED_PORT: String(await freePort()),
     };
