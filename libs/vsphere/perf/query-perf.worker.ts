@@ -20,6 +20,11 @@ export interface QueryPerfTask {
   soapAction: string;
   timeoutMs: number;
   body: string;
+  /**
+   * The response, when the calling thread already fetched it (bench/collector measures both ways):
+   * then the task only parses.
+   */
+  response?: Uint8Array;
   /** [moref, kind, tags before `instance`, tags after it] for every entity of the request. */
   entities: [string, EntityKind, string, string][];
   /** Per kind, [counterId, measurement, field] for every counter asked for. */
@@ -65,17 +70,24 @@ function entityOutputs(task: QueryPerfTask): Map<string, EntityOutput> {
  */
 export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTaskResult> {
   const parser = new QueryPerfParser(entityOutputs(task));
-  const responseChars = await postQueryPerf(
-    {
-      sdkUrl: task.sdkUrl,
-      cookie: task.cookie,
-      soapAction: task.soapAction,
-      timeoutMs: task.timeoutMs,
-      agent: agentFor(task),
-    },
-    task.body,
-    (text) => parser.write(text),
-  );
+  let responseChars: number;
+  if (task.response) {
+    const text = Buffer.from(task.response.buffer, task.response.byteOffset, task.response.byteLength).toString('utf8');
+    parser.write(text);
+    responseChars = text.length;
+  } else {
+    responseChars = await postQueryPerf(
+      {
+        sdkUrl: task.sdkUrl,
+        cookie: task.cookie,
+        soapAction: task.soapAction,
+        timeoutMs: task.timeoutMs,
+        agent: agentFor(task),
+      },
+      task.body,
+      (text) => parser.write(text),
+    );
+  }
   try {
     return { ...parser.close(), responseChars };
   } catch (error) {

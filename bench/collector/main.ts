@@ -1,0 +1,311 @@
+/**
+ * bench/collector: one collector's realtime cycle over 10,000 VMs and their hosts on the vcc
+ * simulator, 10 counters with instances (per vCPU, NIC, virtual disk), against the limit measured in
+ * the same run: the raw time to fetch the very same QueryPerf responses without parsing them, with
+ * the same concurrency. Also the alternative where the main thread fetches and workers only parse,
+ * points/s written (to a file sink), peak RSS, and the request split between two collectors.
+ * usage: npm run bench:collector
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  counterFields,
+  planQueries,
+  postQueryPerf,
+  type EntityKind,
+  type PerfCounter,
+  type VsphereClient,
+} from '@vcc/vsphere';
+import { PerfCollector, type CycleResult } from '../../apps/collector/collection/perf-collector';
+import { ownedEntities } from '../../apps/collector/collection/entities';
+import { PerfPool } from '../../apps/collector/collection/perf-pool';
+import type { Assignment } from '../../apps/collector/controller/controller.types';
+import { CollectorMetrics } from '../../apps/collector/observability/collector.metrics';
+import { FileSink } from '../../apps/collector/sinks/file.sink';
+import { SinkWriter } from '../../apps/collector/sinks/sink-writer';
+import { VcenterSession } from '../../apps/collector/vcenter/vcenter-session';
+import { startApp } from '../../test/support/apps';
+
+const COUNTERS: Record<EntityKind, string[]> = {
+  vm: [
+    'cpu.usage.average',
+    'cpu.usagemhz.average',
+    'cpu.ready.summation',
+    'mem.usage.average',
+    'mem.consumed.average',
+    'net.usage.average',
+    'disk.usage.average',
+    'virtualDisk.numberWriteAveraged.average',
+    'virtualDisk.write.average',
+    'virtualDisk.totalWriteLatency.average',
+  ],
+  host: [
+    'cpu.usage.average',
+    'cpu.usagemhz.average',
+    'mem.usage.average',
+    'mem.consumed.average',
+    'net.usage.average',
+    'disk.usage.average',
+  ],
+  cluster: [],
+  datastore: [],
+};
+const WINDOW_SECONDS = 60;
+const BUDGET = 8;
+const ENTITIES_PER_QUERY = 256;
+
+function assignmentFor(url: string, groupIndices: number[], groupCount: number): Assignment {
+  return {
+    epoch: 1,
+    effectiveFrom: new Date(0).toISOString(),
+    groupIndices,
+    groupIndex: groupIndices[0],
+    groupCount,
+    paused: false,
+    requestBudget: BUDGET,
+    realtimeIntervalSeconds: WINDOW_SECONDS,
+    historicalIntervalSeconds: 300,
+    vcenter: {
+      id: 'bench',
+      name: 'bench',
+      sdkUrl: url,
+      username: 'user',
+      password: 'pass',
+      tls: { insecure: true, caFile: null },
+      counters: COUNTERS,
+      filters: { include: [], exclude: [] },
+    },
+  };
+}
+
+function session(assignment: Assignment): VcenterSession {
+  return new VcenterSession(assignment.vcenter, {
+    timeoutMs: 120_000,
+    inventoryTtlMs: Number.MAX_SAFE_INTEGER,
+    maxObjects: 2000,
+    observer: {},
+  });
+}
+
+interface Measured<T> {
+  value: T;
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The limit: post every request of the plan with the same windows and concurrency, read the bytes, parse nothing. */
+async function rawFetch(
+  vcenter: VcenterSession,
+  assignment: Assignment,
+  end: number,
+  fetchInMain?: (
+    body: string,
+    bytes: Buffer,
+    entities: Parameters<VsphereClient['queryPerfTask']>[1],
+    fields: Parameters<VsphereClient['queryPerfTask']>[2],
+  ) => Promise<void>,
+): Promise<{ requests: number; bytes: number }> {
+  const client = await vcenter.vsphere();
+  const facts = await vcenter.vcenterFacts();
+  const inventory = await vcenter.inventory(assignment.epoch);
+  const owned = ownedEntities(
+    inventory.entities,
+    ['vm', 'host'],
+    assignment.groupIndices,
+    assignment.groupCount,
+    assignment.vcenter.filters,
+  );
+  const counters = new Map<EntityKind, PerfCounter[]>(
+    (['vm', 'host'] as const).map((kind) => [kind, facts.catalog.resolve(COUNTERS[kind]).counters]),
+  );
+  const plan = planQueries(
+    owned.map((e) => ({
+      entity: { type: e.type, value: e.moref },
+      metricIds: counters.get(e.kind)!.map((c) => ({ counterId: c.key, instance: '*' })),
+    })),
+    { maxQueryMetrics: null, maxEntitiesPerQuery: ENTITIES_PER_QUERY },
+  );
+  const bodies = plan.map((specs) =>
+    client
+      .prepare(specs, facts.sampleSeconds)
+      .body(() => ({
+        start: new Date((end - WINDOW_SECONDS) * 1000),
+        end: new Date(end * 1000),
+        maxSample: WINDOW_SECONDS / facts.sampleSeconds,
+      })),
+  );
+  const byMoref = new Map(owned.map((e) => [e.moref, e]));
+  const rows = plan.map((specs) =>
+    [...new Set(specs.map((s) => s.entity.value))].map((moref) => ({
+      moref,
+      kind: byMoref.get(moref)!.kind,
+      tags: byMoref.get(moref)!.tags,
+    })),
+  );
+  const fields = {
+    vm: counterFields('vm', counters.get('vm')!),
+    host: counterFields('host', counters.get('host')!),
+  };
+  const connection = {
+    sdkUrl: assignment.vcenter.sdkUrl,
+    cookie: client.session.soap.cookie!,
+    soapAction: `urn:vim25/${client.about.apiVersion}`,
+    agent: client.session.soap.agent,
+    timeoutMs: 120_000,
+  };
+  let bytes = 0;
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < bodies.length) {
+      const index = next++;
+      const body = bodies[index];
+      const chunks: string[] = [];
+      await postQueryPerf(connection, body, (text) => {
+        bytes += text.length;
+        if (fetchInMain) chunks.push(text);
+      });
+      if (fetchInMain) await fetchInMain(body, Buffer.from(chunks.join('')), rows[index], fields);
+    }
+  };
+  await Promise.all(Array.from({ length: BUDGET }, worker));
+  return { requests: bodies.length, bytes };
+}
+
+async function main(): Promise<void> {
+  const simulator = await startApp('simulator', {
+    env: {
+      VCC_INVENTORY_DATACENTERS: '1',
+      VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '4',
+      VCC_INVENTORY_HOSTS_PER_CLUSTER: '25',
+      VCC_INVENTORY_VMS_PER_HOST: '100',
+      VCC_INVENTORY_POWERED_OFF_PERCENT: '0',
+      VCC_INVENTORY_TEMPLATE_PERCENT: '0',
+      VCC_EVENTS_INTERVAL_SECONDS: '0',
+      VCC_LOG_LEVEL: 'warn',
+    },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-collector-'));
+  const url = `${simulator.url}/sdk`;
+  try {
+    const single = assignmentFor(url, [0], 1);
+    const vcenter = session(single);
+    const inventory = await vcenter.inventory(1);
+    const facts = await vcenter.vcenterFacts();
+    const end = await vcenter.now();
+    await rawFetch(vcenter, single, end); // warm-up: connections, simulator caches
+
+    const raw = await measure(() => rawFetch(vcenter, single, end));
+    const pool = new PerfPool(0);
+    const writer = new SinkWriter(
+      [new FileSink({ type: 'file', path: join(dir, 'lines.lp'), maxBytes: 4 * 1024 ** 3 })],
+      { batchLines: 5000, maxBufferedLines: 10_000_000, maxRetryDelayMs: 1000 },
+    );
+    const collector = new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), {
+      maxEntitiesPerQuery: ENTITIES_PER_QUERY,
+      delayBetweenRequestsMs: 0,
+      historicalLookbackIntervals: 3,
+      realtimeRetentionSeconds: 3600,
+    });
+    const collect = (): Promise<CycleResult> =>
+      collector.collect('realtime', Date.now(), single, {
+        leaseTtlSeconds: 0,
+        backfillFrom: end - WINDOW_SECONDS,
+      });
+    // The pool starts on first use: warm it (and the simulator) with one cycle first.
+    const warm = await collect();
+    await warm.written;
+    // A fresh collector (no watermarks) so the measured cycle reads the same windows as the raw fetch.
+    const measuredCollector = new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), {
+      maxEntitiesPerQuery: ENTITIES_PER_QUERY,
+      delayBetweenRequestsMs: 0,
+      historicalLookbackIntervals: 3,
+      realtimeRetentionSeconds: 3600,
+    });
+    const cycle = await measure(async () => {
+      const result = await measuredCollector.collect('realtime', Date.now(), single, {
+        leaseTtlSeconds: 0,
+        backfillFrom: end - WINDOW_SECONDS,
+      });
+      await result.written;
+      return result;
+    });
+
+    // The alternative: the main thread fetches, the workers only parse (the bytes are transferred).
+    const client = await vcenter.vsphere();
+    const alternative = await measure(() =>
+      rawFetch(vcenter, single, end, async (body, bytes, entities, fields) => {
+        const task = client.queryPerfTask(body, entities, fields);
+        await pool.run({
+          ...task,
+          response: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        });
+      }),
+    );
+
+    // Two collectors: each owns half of the entities, so each sends about half of the requests.
+    const halves: CycleResult[] = [];
+    for (const index of [0, 1]) {
+      const half = assignmentFor(url, [index], 2);
+      const other = new PerfCollector(session(half), pool, writer, new CollectorMetrics(), {
+        maxEntitiesPerQuery: ENTITIES_PER_QUERY,
+        delayBetweenRequestsMs: 0,
+        historicalLookbackIntervals: 3,
+        realtimeRetentionSeconds: 3600,
+      });
+      halves.push(
+        await other.collect('realtime', Date.now(), half, {
+          leaseTtlSeconds: 0,
+          backfillFrom: end - WINDOW_SECONDS,
+        }),
+      );
+    }
+    await writer.drain(120_000);
+    await writer.close();
+    await pool.close();
+    await vcenter.close();
+
+    const result = cycle.value;
+    const rss = process.resourceUsage().maxRSS / 1024;
+    const ratio = cycle.wallMs / raw.wallMs;
+    const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+    out(
+      `collector: ${inventory.vms.length} VMs + ${inventory.hosts.length} hosts, ${COUNTERS.vm.length} VM counters with instances ("*"), ${WINDOW_SECONDS} s window of ${facts.sampleSeconds} s samples, ${BUDGET} requests in flight, ${pool.size} worker threads`,
+    );
+    out(
+      `  raw fetch (the limit)     ${raw.value.requests} requests, ${(raw.value.bytes / 1e6).toFixed(1)} MB in ${(raw.wallMs / 1000).toFixed(2)} s wall, ${(raw.cpuMs / 1000).toFixed(2)} s CPU`,
+    );
+    out(
+      `  collector cycle           ${result.requests} requests, ${result.points} points, ${result.lines} lines written in ${(cycle.wallMs / 1000).toFixed(2)} s wall, ${(cycle.cpuMs / 1000).toFixed(2)} s CPU (all threads) = ${ratio.toFixed(2)}x the raw fetch; ${Math.round(result.points / (cycle.wallMs / 1000))} points/s`,
+    );
+    out(
+      `  main fetches, workers parse  ${(alternative.wallMs / 1000).toFixed(2)} s wall, ${(alternative.cpuMs / 1000).toFixed(2)} s CPU = ${(alternative.wallMs / raw.wallMs).toFixed(2)}x the raw fetch (not written to the sink)`,
+    );
+    out(`  peak RSS                  ${rss.toFixed(0)} MB (this process: simulator excluded)`);
+    const total = halves[0].requests + halves[1].requests;
+    const split = halves.map((h) => h.requests / total);
+    out(
+      `  two collectors            ${halves[0].requests} + ${halves[1].requests} requests (${(split[0] * 100).toFixed(1)}% / ${(split[1] * 100).toFixed(1)}%), ${halves[0].entitiesAssigned} + ${halves[1].entitiesAssigned} entities`,
+    );
+    out(
+      `collector: cycle ${ratio.toFixed(2)}x the raw fetch (${(cycle.wallMs / 1000).toFixed(1)} s vs ${(raw.wallMs / 1000).toFixed(1)} s; target 1.5x ${ratio <= 1.5 ? 'met' : 'NOT met'}), ${Math.round(result.points / (cycle.wallMs / 1000))} points/s, peak RSS ${rss.toFixed(0)} MB, two collectors split ${(split[0] * 100).toFixed(1)}/${(split[1] * 100).toFixed(1)}`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await simulator.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`collector bench failed: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
