@@ -136,13 +136,11 @@ async function rawFetch(
     { maxQueryMetrics: null, maxEntitiesPerQuery: ENTITIES_PER_QUERY },
   );
   const bodies = plan.map((specs) =>
-    client
-      .prepare(specs, facts.sampleSeconds)
-      .body(() => ({
-        start: new Date((end - WINDOW_SECONDS) * 1000),
-        end: new Date(end * 1000),
-        maxSample: WINDOW_SECONDS / facts.sampleSeconds,
-      })),
+    client.prepare(specs, facts.sampleSeconds).body(() => ({
+      start: new Date((end - WINDOW_SECONDS) * 1000),
+      end: new Date(end * 1000),
+      maxSample: WINDOW_SECONDS / facts.sampleSeconds,
+    })),
   );
   const byMoref = new Map(owned.map((e) => [e.moref, e]));
   const rows = plan.map((specs) =>

@@ -1,14 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  AggregatorConfig,
-  ConfigError,
-  ControllerConfig,
-  describeConfig,
-  envName,
-  loadConfig,
-} from '.';
+import { AggregatorConfig, ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
 
 function problemsOf(run: () => unknown): string[] {
   try {

@@ -72,7 +72,11 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
   const parser = new QueryPerfParser(entityOutputs(task));
   let responseChars: number;
   if (task.response) {
-    const text = Buffer.from(task.response.buffer, task.response.byteOffset, task.response.byteLength).toString('utf8');
+    const text = Buffer.from(
+      task.response.buffer,
+      task.response.byteOffset,
+      task.response.byteLength,
+    ).toString('utf8');
     parser.write(text);
     responseChars = text.length;
   } else {
