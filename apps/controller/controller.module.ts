@@ -6,7 +6,6 @@ import { ControllerConfig } from '@vcc/config';
 import { DatabaseModule } from '@vcc/database';
 import { AssignmentService } from './assignment/assignment.service';
 import { GroupsRepository } from './assignment/groups.repository';
-import { OpenApiService } from './common/openapi.service';
 import { EventRepository } from './ingest/event.repository';
 import { EventsController } from './ingest/events.controller';
 import { EventsService } from './ingest/events.service';
@@ -72,7 +71,6 @@ export class ControllerModule {
         IngestBodyLimitHook,
         ControllerMetrics,
         StatusService,
-        OpenApiService,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { ControllerConfig } from '@vcc/config';
 import { databaseResource, migrateCommand } from '@vcc/database';
 import { runApp } from '@vcc/platform';
+import { setupOpenApi } from './common/openapi';
 import { ControllerModule } from './controller.module';
 
 void runApp({
@@ -10,4 +11,5 @@ void runApp({
   resources: [databaseResource()],
   commands: { migrate: migrateCommand() },
   module: (config) => ControllerModule.forRoot(config),
+  configure: (app, _config, version) => setupOpenApi(app, version),
 });

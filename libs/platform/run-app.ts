@@ -38,6 +38,8 @@ export interface AppDefinition<C extends BaseAppConfig> {
   /** Problems only the combination of config and flags reveals (a key required unless a flag is given). */
   check?(config: NoInfer<C>, flags: FlagValues): string[];
   module(config: NoInfer<C>, flags: FlagValues): DynamicModule | Type<unknown>;
+  /** Last touches on the Nest app before it listens (e.g. the OpenAPI document). */
+  configure?(app: NestFastifyApplication, config: NoInfer<C>, version: string): void | Promise<void>;
   /** TLS key and certificate (PEM) to serve HTTPS with; undefined serves plain HTTP. */
   https?(config: NoInfer<C>, logger: pino.Logger): Promise<TlsKeyPair | undefined> | TlsKeyPair | undefined;
 }
@@ -178,6 +180,7 @@ async function serve<C extends BaseAppConfig>(
   nest.useLogger(nest.get(Logger));
   nest.useGlobalPipes(strictValidationPipe());
   nest.useGlobalFilters(new AllExceptionsFilter());
+  await app.configure?.(nest, config, version);
   await nest.listen(config.http.port, config.http.host);
   const address = nest.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;

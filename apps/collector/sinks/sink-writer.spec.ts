@@ -101,4 +101,15 @@ describe('SinkWriter', () => {
     expect(writer.submit(lines(10, 1))).not.toBeNull();
     expect(sink.lineCount()).toBe(10);
   });
+
+  it('admits a submission larger than the whole buffer when nothing else is buffered', async () => {
+    const sink = new FakeSink('influx');
+    const writer = new SinkWriter([sink], { batchLines: 5, maxBufferedLines: 10, maxRetryDelayMs: 1000 });
+    const big = writer.submit(lines(0, 25));
+    expect(big).not.toBeNull();
+    expect(writer.submit(lines(25, 1))).toBeNull();
+    writer.flush();
+    await big;
+    expect(sink.lineCount()).toBe(25);
+  });
 });

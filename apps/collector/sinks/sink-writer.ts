@@ -67,7 +67,10 @@ export class SinkWriter {
    */
   submit(batch: LineBatch): Promise<void> | null {
     if (batch.lineCount === 0) return Promise.resolve();
-    if (this.closing || this.buffered + batch.lineCount > this.options.maxBufferedLines) return null;
+    if (this.closing) return null;
+    // An empty buffer takes any submission, however large; otherwise one bigger than the whole
+    // buffer could never be accepted and its entities would never advance.
+    if (this.buffered > 0 && this.buffered + batch.lineCount > this.options.maxBufferedLines) return null;
     this.buffered += batch.lineCount;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
