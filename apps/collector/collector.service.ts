@@ -73,6 +73,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       },
       {
         written: (sink, lines) => this.metrics.linesWritten.inc({ sink }, lines),
+        buffered: (lines) => this.metrics.linesBuffered.set(lines),
         failed: (sink, lines, error, retryIn) => {
           this.metrics.linesFailed.inc({ sink, action: retryIn === undefined ? 'dropped' : 'retry' }, lines);
           if (retryIn === undefined)
@@ -225,7 +226,6 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       this.cycles++;
       this.last[schedule] = { result, at: Date.now() };
       this.metrics.entities.set({ schedule }, result.entitiesAssigned);
-      this.metrics.linesBuffered.set(this.writer.bufferedLines);
       const ok = result.failedRequests === 0;
       this.metrics.cycles.inc({ schedule, result: ok ? 'ok' : 'failed' });
       if (ok) {

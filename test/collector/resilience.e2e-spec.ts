@@ -18,7 +18,8 @@ import {
 // fetch the samples from vCenter again; for the retention test, vCenter keeps 60 s instead of 1 h.
 
 const CYCLE_MS = 20_000;
-const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000' };
+// Retries at most every 5 s, so that the writer notices the sink is back within a cycle.
+const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000', VCC_WRITE_MAX_RETRY_DELAY_SECONDS: '5' };
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();

@@ -14,6 +14,8 @@ export interface SinkWriterObserver {
   written?(sink: string, lines: number): void;
   /** A failed attempt; `retryInMs` is undefined when the batch is dropped (a 4xx). */
   failed?(sink: string, lines: number, error: SinkError, retryInMs: number | undefined): void;
+  /** The number of lines waiting, whenever it changes. */
+  buffered?(lines: number): void;
 }
 
 interface Ticket {
@@ -72,6 +74,7 @@ export class SinkWriter {
     // buffer could never be accepted and its entities would never advance.
     if (this.buffered > 0 && this.buffered + batch.lineCount > this.options.maxBufferedLines) return null;
     this.buffered += batch.lineCount;
+    this.observer.buffered?.(this.buffered);
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     const ticket: Ticket = { pending: 0, resolve };
@@ -179,6 +182,7 @@ export class SinkWriter {
 
   private finish(batch: SealedBatch): void {
     this.buffered -= batch.lineCount;
+    this.observer.buffered?.(this.buffered);
     for (const ticket of batch.tickets) if (--ticket.pending === 0) ticket.resolve();
     if (this.buffered === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
