@@ -6,6 +6,7 @@
  * points/s written (to a file sink), peak RSS, and the request split between two collectors.
  * usage: npm run bench:collector
  */
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,6 @@ import { performance } from 'node:perf_hooks';
 import {
   counterFields,
   planQueries,
-  postQueryPerf,
   type EntityKind,
   type PerfCounter,
   type VsphereClient,
@@ -154,13 +154,6 @@ async function rawFetch(
     vm: counterFields('vm', counters.get('vm')!),
     host: counterFields('host', counters.get('host')!),
   };
-  const connection = {
-    sdkUrl: assignment.vcenter.sdkUrl,
-    cookie: client.session.soap.cookie!,
-    soapAction: `urn:vim25/${client.about.apiVersion}`,
-    agent: client.session.soap.agent,
-    timeoutMs: 120_000,
-  };
   let bytes = 0;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -168,7 +161,7 @@ async function rawFetch(
       const index = next++;
       const body = bodies[index];
       const chunks: string[] = [];
-      await postQueryPerf(connection, body, (text) => {
+      await client.postQueryPerf(body, (text) => {
         bytes += text.length;
         if (fetchInMain) chunks.push(text);
       });
@@ -180,6 +173,8 @@ async function rawFetch(
 }
 
 async function main(): Promise<void> {
+  // The collector classes log through Nest's static logger; keep the output to the figures.
+  Logger.overrideLogger(['warn', 'error']);
   const simulator = await startApp('simulator', {
     env: {
       VCC_INVENTORY_DATACENTERS: '1',
@@ -189,7 +184,6 @@ async function main(): Promise<void> {
       VCC_INVENTORY_POWERED_OFF_PERCENT: '0',
       VCC_INVENTORY_TEMPLATE_PERCENT: '0',
       VCC_EVENTS_INTERVAL_SECONDS: '0',
-      VCC_LOG_LEVEL: 'warn',
     },
   });
   const dir = mkdtempSync(join(tmpdir(), 'vcc-bench-collector-'));

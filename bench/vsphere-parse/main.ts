@@ -11,7 +11,6 @@ import {
   counterFields,
   entityTags,
   planQueries,
-  postQueryPerf,
   QueryPerfParser,
   VimSoapClient,
   VsphereClient,
@@ -126,17 +125,7 @@ async function capture(): Promise<Job> {
       .prepare(request, 20)
       .body(() => ({ start: new Date(end.getTime() - 300_000), end, maxSample: 15 }));
     let xml = '';
-    await postQueryPerf(
-      {
-        sdkUrl: sim.url,
-        cookie: client.session.soap.cookie!,
-        soapAction: `urn:vim25/${client.about.apiVersion}`,
-        agent: client.session.soap.agent,
-        timeoutMs: 60_000,
-      },
-      body,
-      (text) => (xml += text),
-    );
+    await client.postQueryPerf(body, (text) => (xml += text));
     await client.close();
     return {
       responses: [

@@ -11,6 +11,7 @@ import type { EntityTags } from './line-protocol';
 import { PerformanceManager, type PerfMetricId } from './performance-manager';
 import type { PlannedSpec } from './perf/query-planner';
 import { PreparedQueryPerf, type QueryWindow } from './perf/query-perf.request';
+import { postQueryPerf } from './perf/query-perf.transport';
 import type { CounterField } from './perf/query-perf.parser';
 import type { QueryPerfTask } from './perf/query-perf.worker';
 import { VimSession, type SessionOptions, type VimCredentials } from './session';
@@ -123,6 +124,22 @@ export class VsphereClient {
         ]),
       ),
     };
+  }
+
+  /** Posts a prepared QueryPerf body on this session's keep-alive connection, streaming the answer to `onText`. */
+  postQueryPerf(body: string, onText: (text: string) => void): Promise<number> {
+    const soap = this.session.soap;
+    return postQueryPerf(
+      {
+        sdkUrl: soap.endpoint.sdkUrl,
+        cookie: soap.cookie ?? '',
+        soapAction: `urn:vim25/${this.about.apiVersion}`,
+        agent: soap.agent,
+        timeoutMs: soap.timeoutMs,
+      },
+      body,
+      onText,
+    );
   }
 
   close(): Promise<void> {

@@ -8,7 +8,6 @@ import {
   entityTags,
   planQueries,
   PreparedQueryPerf,
-  postQueryPerf,
   QueryPerfParser,
   runQueryPerfTask,
   VimSoapClient,
@@ -248,17 +247,7 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
 
     // One real response, captured from the simulator…
     let xml = '';
-    await postQueryPerf(
-      {
-        sdkUrl: sim.url,
-        cookie: client.session.soap.cookie!,
-        soapAction: `urn:vim25/${client.about.apiVersion}`,
-        agent: client.session.soap.agent,
-        timeoutMs: 30_000,
-      },
-      body,
-      (text) => (xml += text),
-    );
+    await client.postQueryPerf(body, (text) => (xml += text));
     // …read by the hot path…
     const fields = counterFields('vm', counters);
     const entities = new Map<string, EntityOutput>(

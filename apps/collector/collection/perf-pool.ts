@@ -18,9 +18,12 @@ export class PerfPool {
       minThreads: this.size,
       maxThreads: this.size,
       idleTimeout: 60_000,
+      // Tasks wait on the network most of their time: let a worker parse one answer while others
+      // are on the wire. The collector's request budget bounds what is really in flight.
+      concurrentTasksPerWorker: 8,
     });
     const result = (await this.pool.run(task)) as QueryPerfTaskResult & { lines: Uint8Array };
-    // Structured cloning turns the worker's Buffer into a Uint8Array; view it as a Buffer again.
+    // The worker transfers its Buffer's memory, which arrives as a Uint8Array; view it as a Buffer again.
     return {
       ...result,
       lines: Buffer.from(result.lines.buffer, result.lines.byteOffset, result.lines.byteLength),

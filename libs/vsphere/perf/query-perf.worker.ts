@@ -1,4 +1,5 @@
 import { Agent as HttpAgent } from 'node:http';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EntityKind } from '../inventory.types';
 import { VimFaultError } from '../soap/vim-fault.error';
@@ -109,7 +110,14 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
   }
 }
 
-export default runQueryPerfTask;
+/**
+ * The piscina entry: runs the task and hands the lines back by transferring their memory rather
+ * than copying it (responses of a large vCenter make tens of MB of lines per cycle).
+ */
+export default async function queryPerfWorker(task: QueryPerfTask): Promise<unknown> {
+  const result = await runQueryPerfTask(task);
+  return move({ [transferableSymbol]: [result.lines.buffer], [valueSymbol]: result });
+}
 
 /** The compiled worker file, for piscina's `filename` (this module, as JavaScript). */
 export const QUERY_PERF_WORKER_FILE = __filename.replace(/\.ts$/, '.js');
