@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { runApp } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
@@ -101,7 +102,11 @@ describe('PostgreSQL and migrations', () => {
   afterAll(() => database?.drop());
 
   it('applies the migrations with the migrate command, and a second run finds nothing to do', async () => {
-    const env = { VCC_DATABASE_URL: database.url };
+    // The controller's config requires the key for vCenter passwords, even to migrate.
+    const env = {
+      VCC_DATABASE_URL: database.url,
+      VCC_SECRETS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    };
     const first = await runApp('controller', ['migrate'], env);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/"message":"applied \d+ migration\(s\): /);
