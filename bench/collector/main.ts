@@ -55,6 +55,7 @@ const COUNTERS: Record<EntityKind, string[]> = {
 const WINDOW_SECONDS = 60;
 const BUDGET = 8;
 const ENTITIES_PER_QUERY = 256;
+const ROUNDS = 3;
 
 function assignmentFor(url: string, groupIndices: number[], groupCount: number): Assignment {
   return {
@@ -93,6 +94,11 @@ interface Measured<T> {
   value: T;
   wallMs: number;
   cpuMs: number;
+}
+
+/** The run with the median wall time. */
+function medianOf<T>(runs: Measured<T>[]): Measured<T> {
+  return [...runs].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(runs.length / 2)];
 }
 
 async function measure<T>(work: () => Promise<T>): Promise<Measured<T>> {
@@ -196,64 +202,60 @@ async function main(): Promise<void> {
     const end = await vcenter.now();
     await rawFetch(vcenter, single, end); // warm-up: connections, simulator caches
 
-    const raw = await measure(() => rawFetch(vcenter, single, end));
     const pool = new PerfPool(0);
     const writer = new SinkWriter(
       [new FileSink({ type: 'file', path: join(dir, 'lines.lp'), maxBytes: 4 * 1024 ** 3 })],
       { batchLines: 5000, maxBufferedLines: 10_000_000, maxRetryDelayMs: 1000 },
     );
-    const collector = new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), {
+    const limits = {
       maxEntitiesPerQuery: ENTITIES_PER_QUERY,
       delayBetweenRequestsMs: 0,
       historicalLookbackIntervals: 3,
       realtimeRetentionSeconds: 3600,
-    });
-    const collect = (): Promise<CycleResult> =>
-      collector.collect('realtime', Date.now(), single, {
-        leaseTtlSeconds: 0,
-        backfillFrom: end - WINDOW_SECONDS,
-      });
-    // The pool starts on first use: warm it (and the simulator) with one cycle first.
-    const warm = await collect();
-    await warm.written;
-    // A fresh collector (no watermarks) so the measured cycle reads the same windows as the raw fetch.
-    const measuredCollector = new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), {
-      maxEntitiesPerQuery: ENTITIES_PER_QUERY,
-      delayBetweenRequestsMs: 0,
-      historicalLookbackIntervals: 3,
-      realtimeRetentionSeconds: 3600,
-    });
-    const cycle = await measure(async () => {
-      const result = await measuredCollector.collect('realtime', Date.now(), single, {
-        leaseTtlSeconds: 0,
-        backfillFrom: end - WINDOW_SECONDS,
-      });
+    };
+    /** One cycle of a fresh collector (no watermarks), so it reads the same windows as the raw fetch. */
+    const cycleOnce = async (): Promise<CycleResult> => {
+      // The collector reads vCenter's clock itself; its window is the same 60 s as the raw fetch's.
+      const now = await vcenter.now();
+      const result = await new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), limits).collect(
+        'realtime',
+        Date.now(),
+        single,
+        { leaseTtlSeconds: 0, backfillFrom: now - WINDOW_SECONDS },
+      );
       await result.written;
       return result;
-    });
-
-    // The alternative: the main thread fetches, the workers only parse (the bytes are transferred).
+    };
     const client = await vcenter.vsphere();
-    const alternative = await measure(() =>
-      rawFetch(vcenter, single, end, async (body, bytes, entities, fields) => {
+    // The alternative: the main thread fetches, the workers only parse (the bytes are transferred).
+    const mainFetches = async (): Promise<unknown> =>
+      rawFetch(vcenter, single, await vcenter.now(), async (body, bytes, entities, fields) => {
         const task = client.queryPerfTask(body, entities, fields);
         await pool.run({
           ...task,
           response: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
         });
-      }),
-    );
+      });
+    await cycleOnce(); // the pool starts on first use: warm it
+
+    // Rounds alternate, so that other load on this 2-core machine falls on all three alike.
+    const raws: Measured<{ requests: number; bytes: number }>[] = [];
+    const cycles: Measured<CycleResult>[] = [];
+    const alternatives: Measured<unknown>[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      raws.push(await measure(async () => rawFetch(vcenter, single, await vcenter.now())));
+      cycles.push(await measure(cycleOnce));
+      alternatives.push(await measure(mainFetches));
+    }
+    const raw = medianOf(raws);
+    const cycle = medianOf(cycles);
+    const alternative = medianOf(alternatives);
 
     // Two collectors: each owns half of the entities, so each sends about half of the requests.
     const halves: CycleResult[] = [];
     for (const index of [0, 1]) {
       const half = assignmentFor(url, [index], 2);
-      const other = new PerfCollector(session(half), pool, writer, new CollectorMetrics(), {
-        maxEntitiesPerQuery: ENTITIES_PER_QUERY,
-        delayBetweenRequestsMs: 0,
-        historicalLookbackIntervals: 3,
-        realtimeRetentionSeconds: 3600,
-      });
+      const other = new PerfCollector(session(half), pool, writer, new CollectorMetrics(), limits);
       halves.push(
         await other.collect('realtime', Date.now(), half, {
           leaseTtlSeconds: 0,
@@ -271,7 +273,7 @@ async function main(): Promise<void> {
     const ratio = cycle.wallMs / raw.wallMs;
     const out = (line: string): boolean => process.stdout.write(`${line}\n`);
     out(
-      `collector: ${inventory.vms.length} VMs + ${inventory.hosts.length} hosts, ${COUNTERS.vm.length} VM counters with instances ("*"), ${WINDOW_SECONDS} s window of ${facts.sampleSeconds} s samples, ${BUDGET} requests in flight, ${pool.size} worker threads`,
+      `collector: ${inventory.vms.length} VMs + ${inventory.hosts.length} hosts, ${COUNTERS.vm.length} VM counters with instances ("*"), ${WINDOW_SECONDS} s window of ${facts.sampleSeconds} s samples, ${BUDGET} requests in flight, ${pool.size} worker threads; medians of ${ROUNDS} alternating rounds`,
     );
     out(
       `  raw fetch (the limit)     ${raw.value.requests} requests, ${(raw.value.bytes / 1e6).toFixed(1)} MB in ${(raw.wallMs / 1000).toFixed(2)} s wall, ${(raw.cpuMs / 1000).toFixed(2)} s CPU`,

@@ -91,4 +91,34 @@ describe('QueryPerfParser', () => {
     const csv = fixture('query-perf-vcenter.xml').replace(/PerfEntityMetric"/g, 'PerfEntityMetricCSV"');
     expect(() => QueryPerfParser.parse(csv, entities)).toThrow(/PerfEntityMetricCSV/);
   });
+
+  it('reads well-formed XML that vCenter does not usually send: prefixes, comments, CDATA, references, quoted >', () => {
+    const xml = `<?xml version="1.0"?><!-- a proxy's comment -->
+<S:Envelope xmlns:S="http://schemas.xmlsoap.org/soap/envelope/" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" note="a > b">
+ <S:Body><v:QueryPerfResponse xmlns:v="urn:vim25"><v:returnval i:type="PerfEntityMetric">
+  <v:entity type="VirtualMachine">vm-&#52;2</v:entity><?pi ignored?>
+  <v:sampleInfo><v:timestamp>2026-11-23T10:00:20Z</v:timestamp><v:interval>20</v:interval></v:sampleInfo>
+  <v:value i:type="PerfMetricIntSeries"><v:id><v:counterId>173</v:counterId><v:instance>scsi&amp;0</v:instance></v:id><v:value><![CDATA[7]]></v:value></v:value>
+  <v:value i:type="PerfMetricIntSeries"><v:id><v:counterId>2</v:counterId><v:instance/></v:id><v:value>99</v:value></v:value>
+ </v:returnval></v:QueryPerfResponse></S:Body></S:Envelope>`;
+    const t = Date.parse('2026-11-23T10:00:20Z') / 1000;
+    const expected = [
+      `vsphere_vm_virtualDisk,instance=scsi&0,moid=vm-42,vcenter=vc1,vmname=db\\ 01 numberWriteAveraged_average=7i ${t}`,
+      `vsphere_vm_cpu,moid=vm-42,vcenter=vc1,vmname=db\\ 01 usage_average=99i ${t}`,
+    ];
+    expect(QueryPerfParser.parse(xml, entities).lines.toString().split('\n').filter(Boolean)).toEqual(
+      expected,
+    );
+    // One character at a time: every split point, inside tags, references and CDATA.
+    const parser = new QueryPerfParser(entities);
+    for (const char of xml) parser.write(char);
+    expect(parser.close().lines.toString().split('\n').filter(Boolean)).toEqual(expected);
+  });
+
+  it('refuses a response that ends inside an element', () => {
+    const xml = fixture('query-perf-vcenter.xml');
+    expect(() => QueryPerfParser.parse(xml.slice(0, xml.length / 2), entities)).toThrow(
+      /ended inside <Envelope><Body><QueryPerfResponse>/,
+    );
+  });
 });

@@ -1,4 +1,3 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { lineHead, type EntityTags } from '../line-protocol';
 import { VimFaultError } from '../soap/vim-fault.error';
 
@@ -43,16 +42,25 @@ interface Series {
 }
 
 /**
- * Streams a QueryPerfResponse (PerfEntityMetric, format normal) straight to line protocol: SAX
- * events only, no object tree. Handles real vCenter (instance expansion, -1 for "no data", faults)
- * and vcsim (a series may have fewer values than sampleInfo entries; xsi bound to unusual prefixes).
- * Feed it with `write` as the response arrives and call `close` at the end.
+ * Streams a QueryPerfResponse (PerfEntityMetric, format normal) straight to line protocol: tag and
+ * text events only, no object tree. Handles real vCenter (instance expansion, -1 for "no data",
+ * faults) and vcsim (a series may have fewer values than sampleInfo entries; xsi bound to unusual
+ * prefixes). Feed it with `write` as the response arrives and call `close` at the end.
+ *
+ * The tokenizer is written for vim25 responses rather than taken from a general XML parser: saxes
+ * checks every character against the XML grammar and spent most of the hot path's CPU doing so
+ * (bench/collector). This one jumps from `<` to `>` with indexOf, reads attributes only where vcc
+ * needs them (xsi:type, namespace declarations), and decodes character references only in text
+ * that has them. It still handles what well-formed XML may carry there: prefixes, comments, CDATA,
+ * processing instructions, quoted `>` in attributes, self-closing tags, and chunks split anywhere.
  */
 export class QueryPerfParser {
-  private readonly sax = new SaxesParser({ position: false });
+  /** Input not yet tokenized: the tail of the last chunk, from an incomplete tag or text. */
+  private pending = '';
   private readonly xsiPrefixes = new Set<string>(['xsi']);
   private readonly path: string[] = [];
   private text = '';
+  private cdata = '';
   private out = Buffer.allocUnsafe(64 * 1024);
   private outLength = 0;
   private result: Omit<QueryPerfParseResult, 'lines'> = {
@@ -73,20 +81,33 @@ export class QueryPerfParser {
   private faultDetail: Record<string, string> = {};
   private readonly timestampCache = new Map<string, number>();
 
-  constructor(private readonly entities: ReadonlyMap<string, EntityOutput>) {
-    this.sax.on('opentag', (tag) => this.open(tag as SaxesTagPlain));
-    this.sax.on('closetag', () => this.close_());
-    this.sax.on('text', (text) => {
-      this.text += text;
-    });
-  }
+  constructor(private readonly entities: ReadonlyMap<string, EntityOutput>) {}
 
   write(chunk: string): void {
-    this.sax.write(chunk);
+    const input = this.pending ? this.pending + chunk : chunk;
+    let pos = 0;
+    for (;;) {
+      const lt = input.indexOf('<', pos);
+      if (lt < 0) {
+        this.text += input.slice(pos);
+        pos = input.length;
+        break;
+      }
+      if (lt > pos) this.text += input.slice(pos, lt);
+      const next = this.tag(input, lt);
+      if (next < 0) {
+        pos = lt;
+        break;
+      }
+      pos = next;
+    }
+    this.pending = input.slice(pos);
   }
 
   close(): QueryPerfParseResult {
-    this.sax.close();
+    if (this.pending.trim() || this.path.length > 0) {
+      throw new Error(`QueryPerf response ended inside <${this.path.join('><')}>`);
+    }
     if (this.faultType || this.faultString) {
       throw new VimFaultError(this.faultType || 'ServerFaultCode', this.faultString, this.faultDetail);
     }
@@ -100,23 +121,62 @@ export class QueryPerfParser {
     return parser.close();
   }
 
-  private xsiType(attributes: Record<string, string>): string | undefined {
+  /**
+   * Handles the markup starting at `lt`; returns the index after it, or -1 when the chunk ends first.
+   */
+  private tag(input: string, lt: number): number {
+    const second = input.charCodeAt(lt + 1);
+    if (second === 33 /* ! */) {
+      if (input.startsWith('<!--', lt)) return after(input, '-->', lt + 4);
+      if (input.startsWith('<![CDATA[', lt)) {
+        const end = input.indexOf(']]>', lt + 9);
+        if (end < 0) return -1;
+        this.cdata += input.slice(lt + 9, end);
+        return end + 3;
+      }
+      if (input.length - lt < 9) return -1;
+      return after(input, '>', lt + 2); // <!DOCTYPE …>
+    }
+    if (second === 63 /* ? */) return after(input, '?>', lt + 2);
+    let gt = input.indexOf('>', lt + 1);
+    if (gt < 0) return -1;
+    // A '>' inside a quoted attribute value does not end the tag.
+    while (unbalancedQuotes(input, lt, gt)) {
+      gt = input.indexOf('>', gt + 1);
+      if (gt < 0) return -1;
+    }
+    if (second === 47 /* / */) {
+      this.close_();
+      return gt + 1;
+    }
+    const selfClosing = input.charCodeAt(gt - 1) === 47;
+    const end = selfClosing ? gt - 1 : gt;
+    let nameEnd = lt + 1;
+    while (nameEnd < end && !isSpace(input.charCodeAt(nameEnd))) nameEnd++;
+    const qualified = input.slice(lt + 1, nameEnd);
+    this.open(qualified.slice(qualified.indexOf(':') + 1), nameEnd < end ? input.slice(nameEnd, end) : '');
+    if (selfClosing) this.close_();
+    return gt + 1;
+  }
+
+  private xsiType(attributes: string): string | undefined {
+    if (!attributes) return undefined;
     for (const prefix of this.xsiPrefixes) {
-      const value = attributes[`${prefix}:type`];
+      const value = attribute(attributes, `${prefix}:type`);
       if (value !== undefined) return value.slice(value.indexOf(':') + 1);
     }
     return undefined;
   }
 
-  private open(tag: SaxesTagPlain): void {
-    const attributes = tag.attributes;
-    for (const name in attributes) {
-      if (name.startsWith('xmlns:') && attributes[name] === XSI_NAMESPACE)
-        this.xsiPrefixes.add(name.slice(6));
+  private open(name: string, attributes: string): void {
+    if (attributes.includes('xmlns:')) {
+      for (const [, declared, uri] of attributes.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
+        if (uri === XSI_NAMESPACE) this.xsiPrefixes.add(declared);
+      }
     }
-    const name = tag.name.slice(tag.name.indexOf(':') + 1);
     this.path.push(name);
     this.text = '';
+    this.cdata = '';
     const depth = this.path.length;
     // Envelope(1) > Body(2) > QueryPerfResponse | Fault (3) > returnval (4) > entity | sampleInfo | value (5) > …
     if (depth === 4 && name === 'returnval') {
@@ -137,8 +197,10 @@ export class QueryPerfParser {
   private close_(): void {
     const depth = this.path.length;
     const name = this.path.pop()!;
-    const text = this.text;
+    const raw = this.text;
+    const text = (raw.includes('&') ? decodeEntities(raw) : raw) + this.cdata;
     this.text = '';
+    this.cdata = '';
     if (this.path[2] === 'Fault' || this.path[1] === 'Fault') {
       if (depth === 4 && name === 'faultstring') this.faultString = text;
       else if (depth === 6) this.faultDetail[name] = text;
@@ -232,4 +294,46 @@ export class QueryPerfParser {
     }
     this.outLength += this.out.write(text, this.outLength);
   }
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 10 || code === 9 || code === 13;
+}
+
+/** The index after `terminator` found from `from`, or -1 when it is not in the chunk yet. */
+function after(input: string, terminator: string, from: number): number {
+  const at = input.indexOf(terminator, from);
+  return at < 0 ? -1 : at + terminator.length;
+}
+
+function unbalancedQuotes(input: string, from: number, to: number): boolean {
+  let quote = 0;
+  for (let i = from; i < to; i++) {
+    const code = input.charCodeAt(i);
+    if (quote === 0 && (code === 34 || code === 39)) quote = code;
+    else if (code === quote) quote = 0;
+  }
+  return quote !== 0;
+}
+
+/** The value of attribute `name` in a tag's attribute text, decoded. */
+function attribute(attributes: string, name: string): string | undefined {
+  const at = attributes.indexOf(name);
+  if (at < 0) return undefined;
+  const match = /^\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attributes.slice(at + name.length));
+  if (!match || (at > 0 && !isSpace(attributes.charCodeAt(at - 1)))) return undefined;
+  const value = match[1] ?? match[2];
+  return value.includes('&') ? decodeEntities(value) : value;
+}
+
+const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (_, entity: string) =>
+    entity[0] === '#'
+      ? String.fromCodePoint(
+          entity[1] === 'x' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10),
+        )
+      : NAMED_ENTITIES[entity],
+  );
 }
