@@ -1,5 +1,5 @@
 /**
- * bench/vsphere-parse: MB/s of the QueryPerf hot-path parser (saxes events straight to line
+ * bench/vsphere-parse: MB/s of the QueryPerf hot-path parser (a streaming tokenizer straight to line
  * protocol) against strong-soap (vcc's typed control-plane client) on the same responses, measured
  * in one run, inside a worker thread as the collector runs its hot path. The ~1 MB response is vcsim's real answer to a 200-VM x 10-counter QueryPerf (15
  * samples); the ~2.5 MB one expands every series to three instances, as real vCenter answers "*".
