@@ -5,12 +5,9 @@ import { isNetworkError, retryableStatus, SinkError, type LineBatch, type Sink }
 
 // The client logs through console by default; vcc logs JSON lines.
 const clientLogger = new Logger('InfluxDBClient');
-setLogger({
-  error: (message: string, error?: unknown) =>
-    clientLogger.debug(`${message} ${String((error as Error | undefined)?.message ?? '')}`),
-  warn: (message: string, error?: unknown) =>
-    clientLogger.debug(`${message} ${String((error as Error | undefined)?.message ?? '')}`),
-});
+const toDebug = (message: string, error?: unknown): void =>
+  clientLogger.debug(`${message} ${String((error as Error | undefined)?.message ?? '')}`);
+setLogger({ error: toDebug, warn: toDebug });
 
 /**
  * The InfluxDB v2 write API (`/api/v2/write`, org, bucket, token) through @influxdata/influxdb-client,
