@@ -9,12 +9,18 @@ export const DEFAULT_FILE_MAX_FILES = 5;
 /**
  * Appends line protocol to a file, rotating it at `maxBytes` into `<path>.1` … `<path>.<maxFiles-1>`
  * (the oldest is deleted). For trying vcc without a database, and as a local record.
+ *
+ * Batches are appended one after the other, never two at once: Node writes a buffer over 512 KiB
+ * in several chunks, so two appends in flight interleave their chunks and tear lines. For the
+ * same reason a file belongs to one process; two collectors need two paths.
  */
 export class FileSink implements Sink {
   readonly name: string;
   private size = -1;
   private readonly maxBytes: number;
   private readonly maxFiles: number;
+  /** The append in progress; the next one starts when it has settled. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly config: SinkConfig) {
     this.name = `file ${config.path}`;
@@ -22,7 +28,13 @@ export class FileSink implements Sink {
     this.maxFiles = config.maxFiles ?? DEFAULT_FILE_MAX_FILES;
   }
 
-  async write(batch: LineBatch): Promise<void> {
+  write(batch: LineBatch): Promise<void> {
+    const done = this.queue.then(() => this.append(batch));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async append(batch: LineBatch): Promise<void> {
     const path = this.config.path!;
     try {
       if (this.size < 0) {

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileSink } from './file.sink';
+import { SinkWriter } from './sink-writer';
+
+/** `count` distinct lines of about 200 bytes, like the collector's. */
+function lines(from: number, count: number): string {
+  const tags = ',clustername=AMS-CL01,dcname=Amsterdam,esxhostname=esx-ams-c01-01.corp.example.com';
+  return Array.from(
+    { length: count },
+    (_, i) => `vsphere_vm_cpu${tags},moid=vm-${from + i},vcenter=vc usagemhz_average=${i}i 1795347240\n`,
+  ).join('');
+}
+
+describe('FileSink', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'vcc-file-sink-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends concurrent batches over 1 MB whole and in order, never interleaved', async () => {
+    const path = join(dir, 'metrics.lp');
+    const batchLines = 8000; // about 1.3 MB per batch, written by Node in 512 KiB chunks
+    const writer = new SinkWriter([new FileSink({ type: 'file', path })], {
+      batchLines,
+      maxBufferedLines: 100_000,
+      maxRetryDelayMs: 1000,
+      concurrency: 2,
+    });
+    const submissions = Array.from({ length: 6 }, (_, n) => lines(n * batchLines, batchLines));
+    expect(Buffer.byteLength(submissions[0])).toBeGreaterThan(1024 * 1024);
+    const acks = submissions.map((text) =>
+      writer.submit({ lines: Buffer.from(text), lineCount: batchLines }),
+    );
+    await Promise.all(acks);
+    await writer.close();
+
+    expect(readFileSync(path, 'utf8') === submissions.join('')).toBe(true);
+  });
+
+  it('rotates at maxBytes between batches, keeping every line whole', async () => {
+    const path = join(dir, 'metrics.lp');
+    const sink = new FileSink({ type: 'file', path, maxBytes: 3 * 1024 * 1024, maxFiles: 3 });
+    const batches = Array.from({ length: 4 }, (_, n) => lines(n * 8000, 8000));
+    await Promise.all(batches.map((text) => sink.write({ lines: Buffer.from(text), lineCount: 8000 })));
+
+    const rotated = readFileSync(`${path}.1`, 'utf8');
+    const current = readFileSync(path, 'utf8');
+    expect(rotated + current === batches.join('')).toBe(true);
+    expect(rotated.endsWith('\n')).toBe(true);
+  });
+});
