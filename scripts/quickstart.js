@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run quickstart: the whole vcc cluster on one machine, from the built dist/ —
 // the vcc simulator as the vCenter, the controller on an embedded PostgreSQL (./data/postgres) and
-// two collectors writing line protocol to ./data/quickstart/metrics.lp, or to InfluxDB when VCC_SINKS
+// two collectors writing line protocol to ./data/quickstart/metrics-<n>.lp, or to InfluxDB when VCC_SINKS
 // says so. Each app logs JSON lines to ./data/quickstart/logs/<name>.log; this terminal shows
 // progress. Ctrl-C stops everything cleanly (collectors first, then the controller, then the simulator).
 'use strict';
@@ -14,6 +14,9 @@ const logs = join(root, 'data/quickstart/logs');
 mkdirSync(logs, { recursive: true });
 const running = [];
 let stopping = false;
+/** The sink in config/quickstart/collector.yaml, with a path per collector. */
+const FILE_SINK = { type: 'file', maxBytes: 104857600, maxFiles: 3 };
+const fileOf = (n) => join(root, `data/quickstart/metrics-${n}.lp`);
 
 function say(message) {
   process.stdout.write(`quickstart: ${message}\n`);
@@ -116,7 +119,12 @@ async function main() {
       `collector-${n}`,
       'collector',
       'config/quickstart/collector.yaml',
-      { VCC_MEMBER_NAME: `quickstart-${n}`, VCC_HTTP_PORT: String(8080 + 2 * n - 1) },
+      {
+        VCC_MEMBER_NAME: `quickstart-${n}`,
+        VCC_HTTP_PORT: String(8080 + 2 * n - 1),
+        // A file has one writer: two processes appending to one file would interleave their lines.
+        VCC_SINKS: sinks ?? JSON.stringify([{ ...FILE_SINK, path: fileOf(n) }]),
+      },
       (line) => {
         const message = String(line.message ?? '');
         if (/^(assignment:|realtime cycle|historical cycle)/.test(message) || line.level === 'error')
@@ -127,7 +135,7 @@ async function main() {
   say(
     sinks
       ? `collectors write to the sinks in VCC_SINKS: ${sinks}`
-      : `collectors write line protocol to ${join(root, 'data/quickstart/metrics.lp')} (set VCC_SINKS to write to InfluxDB instead)`,
+      : `collectors write line protocol to ${fileOf(1)} and ${fileOf(2)} (set VCC_SINKS to write to InfluxDB instead)`,
   );
   say(
     'collectors on http://127.0.0.1:8081 and :8083 (/health, /metrics); logs in ./data/quickstart/logs; Ctrl-C stops everything',
