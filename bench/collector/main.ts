@@ -279,7 +279,7 @@ async function main(): Promise<void> {
       `  raw fetch (the limit)     ${raw.value.requests} requests, ${(raw.value.bytes / 1e6).toFixed(1)} MB in ${(raw.wallMs / 1000).toFixed(2)} s wall, ${(raw.cpuMs / 1000).toFixed(2)} s CPU`,
     );
     out(
-      `  collector cycle           ${result.requests} requests, ${result.points} points, ${result.lines} lines written in ${(cycle.wallMs / 1000).toFixed(2)} s wall, ${(cycle.cpuMs / 1000).toFixed(2)} s CPU (all threads) = ${ratio.toFixed(2)}x the raw fetch; ${Math.round(result.points / (cycle.wallMs / 1000))} points/s`,
+      `  collector cycle           ${result.requests} requests, ${result.points} points, ${result.linesQueued} lines written in ${(cycle.wallMs / 1000).toFixed(2)} s wall, ${(cycle.cpuMs / 1000).toFixed(2)} s CPU (all threads) = ${ratio.toFixed(2)}x the raw fetch; ${Math.round(result.points / (cycle.wallMs / 1000))} points/s`,
     );
     out(
       `  main fetches, workers parse  ${(alternative.wallMs / 1000).toFixed(2)} s wall, ${(alternative.cpuMs / 1000).toFixed(2)} s CPU = ${(alternative.wallMs / raw.wallMs).toFixed(2)}x the raw fetch (not written to the sink)`,

@@ -243,6 +243,13 @@ export class OnceConfig {
   @Min(20)
   windowSeconds = 60;
 
+  @Doc(
+    'seconds --once may take in all: a slow sink slows it down (requests wait for room in the write buffer) until then, and lines still unwritten then make it fail',
+  )
+  @IsInt()
+  @Min(10)
+  deadlineSeconds = 300;
+
   @Doc('counters (group.name.rollup) per kind for --once; empty uses the default set')
   @IsOptional()
   @IsString({ each: true })

@@ -35,7 +35,8 @@ export interface CycleResult {
   failedRequests: number;
   refusedRequests: number;
   points: number;
-  lines: number;
+  /** Lines handed to the sink writer; `written` says when the sinks have them. */
+  linesQueued: number;
   lostSamples: number;
   durationMs: number;
   /** Resolves when every line of this cycle is acknowledged by the sinks (or refused). */
@@ -78,13 +79,15 @@ export class PerfCollector {
 
   /**
    * One cycle at `boundaryMs`. `leaseTtlSeconds` sizes the backfill of entities this collector did
-   * not own in its previous cycle; `backfillFrom` overrides it (for --once).
+   * not own in its previous cycle; `backfillFrom` overrides it (for --once). Without
+   * `sinkDeadline`, lines the full write buffer refuses are read again next cycle; with it (--once,
+   * which has no next cycle), a request waits until then for the sinks to make room.
    */
   async collect(
     schedule: Schedule,
     boundaryMs: number,
     assignment: Assignment,
-    options: { leaseTtlSeconds: number; backfillFrom?: number },
+    options: { leaseTtlSeconds: number; backfillFrom?: number; sinkDeadline?: number },
   ): Promise<CycleResult> {
     const started = performance.now();
     const result: CycleResult = {
@@ -96,7 +99,7 @@ export class PerfCollector {
       failedRequests: 0,
       refusedRequests: 0,
       points: 0,
-      lines: 0,
+      linesQueued: 0,
       lostSamples: 0,
       durationMs: 0,
       written: Promise.resolve(),
@@ -179,32 +182,37 @@ export class PerfCollector {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < requests.length) {
-        const request = requests[next++];
-        if (this.limits.delayBetweenRequestsMs > 0 && next > 1)
+        const index = next++;
+        const request = requests[index];
+        const label = `${schedule} QueryPerf ${index + 1}/${requests.length} for ${describeEntities(request)}`;
+        if (this.limits.delayBetweenRequestsMs > 0 && index > 0)
           await sleep(this.limits.delayBetweenRequestsMs);
         result.requests++;
-        const outcome = await this.run(client, request, windows);
+        const outcome = await this.run(client, request, windows, label);
         if (!outcome) {
           result.failedRequests++;
           continue;
         }
         result.points += outcome.points;
         this.metrics.points.inc(outcome.points);
-        const ack = this.writer.submit({ lines: outcome.lines, lineCount: outcome.lineCount });
-        if (!ack) {
+        const accepted = await this.submit(outcome, options.sinkDeadline);
+        if (!accepted) {
           // The writer's buffer is full: keep the watermarks, vCenter will serve these samples again.
           result.refusedRequests++;
           this.metrics.requests.inc({ result: 'refused' });
+          this.logger.warn(
+            `${label}: ${outcome.lineCount} lines refused, the write buffer holds ${this.writer.bufferedLines} lines the sinks have not taken yet; the watermarks stay, so vCenter serves these samples again`,
+          );
           continue;
         }
         this.metrics.requests.inc({ result: 'ok' });
-        result.lines += outcome.lineCount;
+        result.linesQueued += outcome.lineCount;
         const newest = Object.entries(outcome.lastSampleByEntity);
         for (const [moref, time] of newest) {
           marks.queue(moref, time);
           collected.add(moref);
         }
-        acks.push(ack.then(() => newest.forEach(([moref, time]) => marks.ack(moref, time))));
+        acks.push(accepted.written.then(() => newest.forEach(([moref, time]) => marks.ack(moref, time))));
       }
     };
     await Promise.all(Array.from({ length: Math.min(budget, requests.length) }, worker));
@@ -212,6 +220,23 @@ export class PerfCollector {
     result.entitiesCollected = collected.size;
     result.written = Promise.all(acks).then(() => undefined);
     return this.finish(result, started);
+  }
+
+  /**
+   * Hands lines to the writer; with a deadline, waits for room until then rather than be refused.
+   * Null when refused; otherwise `written` resolves when the sinks have the lines.
+   */
+  private async submit(
+    outcome: QueryPerfTaskResult,
+    deadline?: number,
+  ): Promise<{ written: Promise<void> } | null> {
+    const batch = { lines: outcome.lines, lineCount: outcome.lineCount };
+    let written = this.writer.submit(batch);
+    while (!written && deadline !== undefined && Date.now() < deadline) {
+      if (!(await this.writer.waitForRoom(batch.lineCount, deadline - Date.now()))) break;
+      written = this.writer.submit(batch);
+    }
+    return written && { written };
   }
 
   private finish(result: CycleResult, started: number): CycleResult {
@@ -224,6 +249,7 @@ export class PerfCollector {
     client: VsphereClient,
     request: PlannedRequest,
     windows: Map<string, Window>,
+    label: string,
   ): Promise<QueryPerfTaskResult | null> {
     const body = request.prepared.body((moref) => {
       const w = windows.get(moref)!;
@@ -246,14 +272,12 @@ export class PerfCollector {
           continue;
         }
         this.metrics.requests.inc({ result: 'fault' });
-        this.logger.warn(`QueryPerf for ${request.entities.length} entities failed: ${fault.message}`);
+        this.logger.warn(`${label} failed: ${fault.message}`);
         return null;
       } catch (error) {
         this.metrics.callLatency.observe({ operation: 'QueryPerf' }, (performance.now() - started) / 1000);
         this.metrics.requests.inc({ result: 'error' });
-        this.logger.warn(
-          `QueryPerf for ${request.entities.length} entities failed: ${(error as Error).message}`,
-        );
+        this.logger.warn(`${label} failed: ${(error as Error).message}`);
         return null;
       }
     }
@@ -341,6 +365,13 @@ export class PerfCollector {
     this.warned.add(key);
     this.logger.warn(message);
   }
+}
+
+/** `3 entities (vm-1, vm-2, vm-3)` or `256 entities (vm-1 … vm-977)`: enough to find them in vCenter. */
+function describeEntities(request: PlannedRequest): string {
+  const morefs = request.entities.map((e) => e.moref);
+  const list = morefs.length <= 3 ? morefs.join(', ') : `${morefs[0]} … ${morefs[morefs.length - 1]}`;
+  return `${morefs.length} entities (${list})`;
 }
 
 function sleep(ms: number): Promise<void> {

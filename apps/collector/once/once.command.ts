@@ -34,8 +34,8 @@ export function applyOnceFlags(config: CollectorConfig, flags: FlagValues): void
 
 /**
  * `--once`: one realtime and one historical cycle against one vCenter, without a controller (group 0
- * of 1), then a summary; exit 0 only if every query succeeded and every line was written. The way
- * to try vcc against a vCenter.
+ * of 1), then a summary; exit 0 only if every query succeeded and every sink wrote every line
+ * within once.deadlineSeconds. The way to try vcc against a vCenter.
  */
 export const onceCommand: AppCommand<CollectorConfig> = {
   summary:
@@ -72,16 +72,25 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       },
     };
     const metrics = new CollectorMetrics();
+    const deadline = Date.now() + once.deadlineSeconds * 1000;
+    const sinks = createSinks(config.sinks, config.write);
+    const writtenBySink = new Map(sinks.map((sink) => [sink.name, 0]));
     const writer = new SinkWriter(
-      createSinks(config.sinks, config.write),
+      sinks,
       {
         batchLines: config.write.batchLines,
         maxBufferedLines: config.write.maxBufferedLines,
         maxRetryDelayMs: config.write.maxRetryDelaySeconds * 1000,
       },
       {
-        failed: (sink, lines, error) =>
-          logger.warn({ context: 'Once' }, `${sink}: ${lines} lines failed: ${error.message}`),
+        written: (sink, lines) => writtenBySink.set(sink, writtenBySink.get(sink)! + lines),
+        failed: (sink, lines, error, retryIn) =>
+          retryIn === undefined
+            ? logger.error({ context: 'Once' }, `${sink} refused ${lines} lines, dropped: ${error.message}`)
+            : logger.warn(
+                { context: 'Once' },
+                `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,
+              ),
       },
     );
     const pool = new PerfPool(config.perf.threads);
@@ -106,13 +115,16 @@ export const onceCommand: AppCommand<CollectorConfig> = {
           await collector.collect(schedule, Date.now(), assignment, {
             leaseTtlSeconds: 0,
             backfillFrom: now - once.windowSeconds,
+            sinkDeadline: deadline,
           }),
         );
       }
-      const written = await writer.drain(60_000);
-      if (!written) {
+      if (!(await writer.drain(Math.max(0, deadline - Date.now())))) {
         ok = false;
-        logger.error({ context: 'Once' }, `${writer.bufferedLines} lines could not be written within 60 s`);
+        logger.error(
+          { context: 'Once' },
+          `${writer.bufferedLines} lines not written within once.deadlineSeconds (${once.deadlineSeconds} s)`,
+        );
       }
     } catch (error) {
       ok = false;
@@ -126,6 +138,12 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       results.reduce((total, r) => total + pick(r), 0);
     const failed = sum((r) => r.failedRequests) + sum((r) => r.refusedRequests);
     if (failed > 0) ok = false;
+    const queued = sum((r) => r.linesQueued);
+    for (const [sink, written] of writtenBySink) {
+      if (written === queued) continue;
+      ok = false;
+      logger.error({ context: 'Once' }, `${sink} wrote ${written} of ${queued} lines`);
+    }
     const cpu = process.cpuUsage(cpuStarted);
     const summary = {
       vcenter: once.url,
@@ -134,14 +152,16 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       requests: sum((r) => r.requests),
       failedRequests: failed,
       points: sum((r) => r.points),
-      lines: sum((r) => r.lines),
+      lines: queued,
+      linesWritten: Object.fromEntries(writtenBySink),
       seconds: Math.round(performance.now() - started) / 1000,
       cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
       sinks: config.sinks.map((s) => s.type),
       ok,
     };
+    const written = [...writtenBySink].map(([sink, lines]) => `${lines} to ${sink}`).join(', ');
     process.stdout.write(
-      `once: ${summary.entities} entities (${summary.entitiesCollected} with data), ${summary.requests} requests (${summary.failedRequests} failed), ${summary.points} points, ${summary.lines} lines in ${summary.seconds} s${ok ? '' : ' — FAILED'}\n${JSON.stringify(summary)}\n`,
+      `once: ${summary.entities} entities (${summary.entitiesCollected} with data), ${summary.requests} requests (${summary.failedRequests} failed), ${summary.points} points, ${queued} lines, written ${written || 'nowhere (no sinks)'} in ${summary.seconds} s${ok ? '' : ' — FAILED'}\n${JSON.stringify(summary)}\n`,
     );
     return ok ? 0 : 1;
   },

@@ -112,4 +112,22 @@ describe('SinkWriter', () => {
     await big;
     expect(sink.lineCount()).toBe(25);
   });
+
+  it('lets a caller wait for room instead of being refused, and says when the wait timed out', async () => {
+    const sink = new FakeSink('influx');
+    sink.failures.push(new SinkError('slow', true), new SinkError('slow', true));
+    const writer = new SinkWriter([sink], { batchLines: 5, maxBufferedLines: 10, maxRetryDelayMs: 1000 });
+    void writer.submit(lines(0, 10));
+    expect(writer.submit(lines(10, 5))).toBeNull();
+
+    let room: boolean | undefined;
+    void writer.waitForRoom(5, 200).then((result) => (room = result));
+    await jest.advanceTimersByTimeAsync(200);
+    expect(room).toBe(false); // the sink is still failing: no room within 200 ms
+
+    void writer.waitForRoom(5, 10_000).then((result) => (room = result));
+    await jest.advanceTimersByTimeAsync(500); // the retry succeeds and empties the buffer
+    expect(room).toBe(true);
+    expect(writer.submit(lines(10, 5))).not.toBeNull();
+  });
 });

@@ -48,6 +48,7 @@ export class SinkWriter {
   private closing = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly roomWaiters: (() => void)[] = [];
 
   constructor(
     readonly sinks: Sink[],
@@ -69,10 +70,7 @@ export class SinkWriter {
    */
   submit(batch: LineBatch): Promise<void> | null {
     if (batch.lineCount === 0) return Promise.resolve();
-    if (this.closing) return null;
-    // An empty buffer takes any submission, however large; otherwise one bigger than the whole
-    // buffer could never be accepted and its entities would never advance.
-    if (this.buffered > 0 && this.buffered + batch.lineCount > this.options.maxBufferedLines) return null;
+    if (this.closing || !this.hasRoom(batch.lineCount)) return null;
     this.buffered += batch.lineCount;
     this.observer.buffered?.(this.buffered);
     let resolve!: () => void;
@@ -97,6 +95,23 @@ export class SinkWriter {
     return done;
   }
 
+  /**
+   * Resolves true once `lineCount` more lines would be taken, false when `timeoutMs` passed first:
+   * lets a caller that must not refuse lines (--once) wait for a slow sink instead.
+   */
+  async waitForRoom(lineCount: number, timeoutMs: number): Promise<boolean> {
+    this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    let timedOut = false;
+    void timeout.then(() => (timedOut = true));
+    while (!this.hasRoom(lineCount) && !this.closing && !timedOut) {
+      await Promise.race([new Promise<void>((resolve) => this.roomWaiters.push(resolve)), timeout]);
+    }
+    clearTimeout(timer);
+    return this.hasRoom(lineCount) && !this.closing;
+  }
+
   /** Sends the partly filled batch now (end of a cycle). */
   flush(): void {
     if (this.open.lineCount > 0) this.seal();
@@ -118,7 +133,16 @@ export class SinkWriter {
   async close(): Promise<void> {
     this.closing = true;
     for (const timer of this.timers) clearTimeout(timer);
+    for (const wake of this.roomWaiters.splice(0)) wake();
     await Promise.all(this.sinks.map((sink) => sink.close()));
+  }
+
+  /**
+   * An empty buffer takes any submission, however large; otherwise one bigger than the whole
+   * buffer could never be accepted and its entities would never advance.
+   */
+  private hasRoom(lineCount: number): boolean {
+    return this.buffered === 0 || this.buffered + lineCount <= this.options.maxBufferedLines;
   }
 
   private seal(): void {
@@ -184,6 +208,7 @@ export class SinkWriter {
     this.buffered -= batch.lineCount;
     this.observer.buffered?.(this.buffered);
     for (const ticket of batch.tickets) if (--ticket.pending === 0) ticket.resolve();
+    for (const wake of this.roomWaiters.splice(0)) wake();
     if (this.buffered === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }
