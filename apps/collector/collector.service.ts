@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { CollectorConfig } from '@vcc/config';
 import { HealthService, AppIdentity } from '@vcc/platform';
+import { VimFaultError } from '@vcc/vsphere';
 import { hostname } from 'node:os';
 import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
 import { PerfPool } from './collection/perf-pool';
@@ -15,6 +16,7 @@ import type { Assignment, CycleStats } from './controller/controller.types';
 import { EventTail } from './events/event-tail';
 import { AssignmentTracker } from './membership/assignment.tracker';
 import { CollectorMetrics } from './observability/collector.metrics';
+import { CycleHealth } from './observability/cycle-health';
 import { createSinks } from './sinks/sinks.factory';
 import { SinkWriter } from './sinks/sink-writer';
 import { InventorySnapshots } from './snapshots/inventory-snapshots';
@@ -48,7 +50,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private pendingStats?: CycleStats;
   private readonly last: Partial<Record<Schedule, { result: CycleResult; at: number }>> = {};
   private lastSuccessAt: Partial<Record<Schedule, number>> = {};
-  private lastError: string | null = null;
+  private readonly cycleHealth: CycleHealth;
   private historicalEpoch = -1;
   private cycles = 0;
   private readonly startedAt = Date.now();
@@ -64,6 +66,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       config.controller.timeoutSeconds * 1000,
     );
     this.pool = new PerfPool(config.perf.threads);
+    this.cycleHealth = new CycleHealth(config.health.failedCycles);
     this.writer = new SinkWriter(
       createSinks(config.sinks, config.write),
       {
@@ -231,8 +234,9 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       if (ok) {
         this.lastSuccessAt[schedule] = Date.now();
         this.metrics.lastSuccess.set({ schedule }, Date.now() / 1000);
+        this.cycleHealth.succeeded(schedule);
       } else {
-        this.lastError = `${result.failedRequests} of ${result.requests} ${schedule} requests failed`;
+        this.cycleHealth.failed(schedule, `${result.failedRequests} of ${result.requests} requests failed`);
       }
       this.logger.log(
         `${schedule} cycle ${result.boundary.toISOString()}: ${result.entitiesCollected}/${result.entitiesAssigned} entities, ${result.requests} requests (${result.failedRequests} failed, ${result.refusedRequests} refused), ${result.points} points in ${result.durationMs} ms`,
@@ -260,7 +264,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
     } catch (error) {
       timer();
       this.metrics.cycles.inc({ schedule, result: 'failed' });
-      this.lastError = (error as Error).message;
+      this.cycleHealth.failed(schedule, (error as Error).message);
       this.logger.error(
         `${schedule} cycle at ${new Date(boundary).toISOString()} failed: ${(error as Error).message}`,
       );
@@ -275,7 +279,12 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
         inventoryTtlMs: this.config.inventory.refreshSeconds * 1000,
         maxObjects: this.config.inventory.maxObjects,
         observer: {
-          call: (operation, seconds) => this.metrics.callLatency.observe({ operation }, seconds),
+          call: (operation, seconds, error) => {
+            this.metrics.callLatency.observe({ operation }, seconds);
+            // A cycle that dies on a control-plane call (CurrentTime, RetrievePropertiesEx…) counts it too.
+            if (error)
+              this.metrics.requests.inc({ result: error instanceof VimFaultError ? 'fault' : 'error' });
+          },
           relogin: (reason) => {
             this.metrics.relogins.inc();
             this.logger.warn(`vCenter session gone (${reason}); logged in again`);
@@ -309,7 +318,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
     const lastSuccess = this.lastSuccessAt.realtime ?? this.startedAt;
     const stale = expected && now - lastSuccess > staleAfter;
     const fenced = !this.drained && this.tracker.fenced(now);
-    const degraded = !!realtime && realtime.result.failedRequests > 0;
+    const failing = this.cycleHealth.problem;
     const details = {
       collectorId: this.tracker.collectorId ?? null,
       vcenter: assignment?.vcenter.name ?? null,
@@ -321,17 +330,16 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       entities: realtime?.result.entitiesAssigned ?? 0,
       cycles: this.cycles,
       bufferedLines: this.writer.bufferedLines,
-      lastError: this.lastError,
+      lastError: this.cycleHealth.lastError,
+      failedCyclesInARow: this.cycleHealth.failedCyclesInARow,
       stale,
       fenced,
       drained: this.drained,
     };
-    if (stale || fenced || degraded) {
+    if (stale || fenced || failing) {
       const reason = fenced
         ? 'cannot reach the controller within its lease'
-        : stale
-          ? 'no successful realtime cycle lately'
-          : 'the last cycle had failed requests';
+        : (failing ?? 'no successful realtime cycle lately');
       throw Object.assign(new Error(reason), { details });
     }
     return details;

@@ -139,6 +139,15 @@ export class WriteConfig {
   gzip = true;
 }
 
+export class CollectorHealthConfig {
+  @Doc(
+    'realtime cycles that fail in a row (a vCenter call or any QueryPerf failed) before /health answers 503',
+  )
+  @IsInt()
+  @Min(1)
+  failedCycles = 2;
+}
+
 export const SINK_TYPES = ['influxdb-v2', 'influxdb-v1', 'prometheus', 'file'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
 
@@ -292,6 +301,10 @@ export class CollectorConfig extends BaseAppConfig {
   @Type(() => WriteConfig)
   @ValidateNested()
   write = new WriteConfig();
+
+  @Type(() => CollectorHealthConfig)
+  @ValidateNested()
+  health = new CollectorHealthConfig();
 
   @Doc(
     `where samples go, several at once: a list of {type: ${SINK_TYPES.join(' | ')}, ...}; influxdb-v2: url, token or tokenFile, org, bucket; influxdb-v1: url, database, retentionPolicy, username, password or passwordFile; file: path, maxBytes (default 100 MB), maxFiles (default 5); prometheus: none (served on /metrics)`,

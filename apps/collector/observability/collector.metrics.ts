@@ -39,7 +39,7 @@ export class CollectorMetrics {
     () =>
       new Counter({
         name: 'vcc_collector_vcenter_requests_total',
-        help: 'QueryPerf requests by result (ok, fault, error, refused: sink buffer full)',
+        help: 'vCenter requests by result: QueryPerf ok, fault (vCenter answered with a fault), error (no answer), refused (sink buffer full); failed control-plane calls count as fault or error too',
         labelNames: ['result'],
       }),
   );
