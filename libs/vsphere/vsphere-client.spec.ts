@@ -20,11 +20,21 @@ interface Seen {
 class FixtureServer {
   readonly seen: Seen[] = [];
   private readonly replies = new Map<string, { status: number; file: string }[]>();
+  private readonly drops = new Set<string>();
   private server?: Server;
   url = '';
 
   reply(operation: string, file: string, status = 200): this {
     this.replies.set(operation, [...(this.replies.get(operation) ?? []), { status, file }]);
+    return this;
+  }
+
+  /**
+   * Closes the connection without an answer the next time `operation` comes, as a server does that
+   * closed an idle keep-alive connection just as the client reused it.
+   */
+  dropConnectionOnce(operation: string): this {
+    this.drops.add(operation);
     return this;
   }
 
@@ -35,6 +45,7 @@ class FixtureServer {
       req.on('end', () => {
         const operation = /<(?:[\w-]+:)?Body>\s*<(?:[\w-]+:)?(\w+)/.exec(body)?.[1] ?? '?';
         this.seen.push({ operation, body, headers: req.headers });
+        if (this.drops.delete(operation)) return req.socket.destroy();
         const queue = this.replies.get(operation) ?? [];
         const next = queue.length > 1 ? queue.shift()! : queue[0];
         if (!next) return res.writeHead(500).end(`no fixture for ${operation}`);
@@ -202,5 +213,30 @@ describe('VsphereClient against hand-written vCenter responses', () => {
       maxQueryMetrics: 256,
       source: 'version-default',
     });
+  });
+
+  it('sends a read again when its reused keep-alive connection turns out dead, but never a call that changes state', async () => {
+    server
+      .reply('CurrentTime', 'fault-no-permission.xml', 500)
+      .reply('ReadNextEvents', 'fault-no-permission.xml', 500)
+      .dropConnectionOnce('CurrentTime')
+      .dropConnectionOnce('ReadNextEvents');
+    const client = await connect(server);
+    // The second CurrentTime reached the server: its fault, not the dropped connection, comes back.
+    await expect(client.currentTime()).rejects.toMatchObject({ faultType: 'NoPermission' });
+    // ReadNextEvents moves the collector's cursor: sent once, its failure is reported as it is.
+    await expect(
+      client.session.invoke(
+        'ReadNextEvents',
+        { type: 'EventHistoryCollector', value: 'session[1]' },
+        { maxCount: 1 },
+      ),
+    ).rejects.toMatchObject({ name: 'VimTransportError', code: 'ECONNRESET' });
+    expect(server.operations().filter((o) => o === 'CurrentTime' || o === 'ReadNextEvents')).toEqual([
+      'CurrentTime',
+      'CurrentTime',
+      'ReadNextEvents',
+    ]);
+    await client.close();
   });
 });

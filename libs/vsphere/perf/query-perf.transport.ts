@@ -17,8 +17,29 @@ export interface QueryPerfConnection {
  * Posts a prepared QueryPerf body over the keep-alive agent and hands the response text to `onText`
  * as it arrives (so the parser runs while the rest is still on the wire). HTTP 500 carries SOAP
  * faults, so its body is passed on too; other statuses and broken connections reject.
+ *
+ * A server may close an idle keep-alive connection just as the agent hands it to a new request
+ * (vCenter's proxy after its idle timeout, or after a spell of faults); the request then fails
+ * before any answer. QueryPerf only reads, so it is sent once more on a fresh connection, as
+ * Node's documentation of `request.reusedSocket` recommends.
  */
-export function postQueryPerf(
+export async function postQueryPerf(
+  connection: QueryPerfConnection,
+  body: string,
+  onText: (text: string) => void,
+): Promise<number> {
+  try {
+    return await postOnce(connection, body, onText);
+  } catch (error) {
+    if (!(error instanceof DeadKeepAliveError)) throw error;
+    return postOnce(connection, body, onText);
+  }
+}
+
+/** A reused keep-alive connection that was closed before the server answered anything. */
+class DeadKeepAliveError extends Error {}
+
+function postOnce(
   connection: QueryPerfConnection,
   body: string,
   onText: (text: string) => void,
@@ -26,6 +47,7 @@ export function postQueryPerf(
   const url = new URL(connection.sdkUrl);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = send(
       url,
       {
@@ -39,6 +61,7 @@ export function postQueryPerf(
         },
       },
       (res) => {
+        answered = true;
         const status = res.statusCode ?? 0;
         const soap = status === 200 || (status === 500 && /xml/.test(String(res.headers['content-type'])));
         if (!soap) {
@@ -72,17 +95,16 @@ export function postQueryPerf(
     req.setTimeout(connection.timeoutMs, () =>
       req.destroy(new VimTimeoutError('QueryPerf', connection.timeoutMs)),
     );
-    req.on('error', (error) =>
+    req.on('error', (error) => {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (req.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'))
+        return reject(new DeadKeepAliveError(error.message));
       reject(
         error instanceof VimTimeoutError
           ? error
-          : new VimTransportError(
-              `QueryPerf: ${error.message}`,
-              undefined,
-              (error as NodeJS.ErrnoException).code,
-            ),
-      ),
-    );
+          : new VimTransportError(`QueryPerf: ${error.message}`, undefined, code),
+      );
+    });
     req.end(body);
   });
 }

@@ -79,16 +79,25 @@ export class VimSoapClient {
     const headers: Record<string, string> = { Connection: 'keep-alive' };
     if (this.cookie) headers.Cookie = this.cookie;
     const request = { _this: moRefArg(target), ...args };
+    const send = async (): Promise<unknown> => {
+      try {
+        const { result } = await method.call(
+          this.client,
+          request,
+          { agent: this.agent, timeout: this.timeoutMs, gzip: true },
+          headers,
+        );
+        return result;
+      } catch (error) {
+        throw this.translate(operation, error);
+      }
+    };
     let result: unknown;
     try {
-      ({ result } = await method.call(
-        this.client,
-        request,
-        { agent: this.agent, timeout: this.timeoutMs, gzip: true },
-        headers,
-      ));
+      result = await send();
     } catch (error) {
-      throw this.translate(operation, error);
+      if (!READS.has(operation) || !isDeadConnection(error)) throw error;
+      result = await send();
     }
     this.rememberCookie();
     return this.decoder.returnValue(operation, result) as T;
@@ -163,6 +172,32 @@ interface StrongSoapInternals {
   xmlHandler: {
     xmlToJson(context: null, xml: string, descriptor: unknown): { Body: Record<string, unknown> };
   };
+}
+
+/**
+ * Calls that only read, so that sending one twice does no harm. A server may close an idle
+ * keep-alive connection just as the client reuses it (vCenter's proxy after its idle timeout, or
+ * after a spell of faults); such a call is sent once more on a fresh connection. Calls that move a
+ * cursor (ReadNextEvents, ContinueRetrievePropertiesEx) or create or destroy objects are not.
+ */
+const READS = new Set([
+  'RetrieveServiceContent',
+  'CurrentTime',
+  'RetrievePropertiesEx',
+  'QueryOptions',
+  'QueryPerfProviderSummary',
+  'QueryPerfCounterByLevel',
+  'QueryPerf',
+  'QueryEvents',
+]);
+
+/** The connection was reset before any answer came: the request most likely never reached vCenter. */
+function isDeadConnection(error: unknown): boolean {
+  return (
+    error instanceof VimTransportError &&
+    error.statusCode === undefined &&
+    (error.code === 'ECONNRESET' || error.code === 'EPIPE')
+  );
 }
 
 /** strong-soap's shape for a ManagedObjectReference argument. */

@@ -1,0 +1,41 @@
+import { Agent, createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { postQueryPerf } from './query-perf.transport';
+
+describe('postQueryPerf', () => {
+  let server: Server;
+  let agent: Agent;
+  let url: string;
+  beforeEach(async () => {
+    // Answers the first request on each connection and drops the connection at the second, as a
+    // server does that closed an idle keep-alive connection just as the client reused it.
+    server = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { answered?: boolean };
+      if (socket.answered) return socket.destroy();
+      socket.answered = true;
+      req.resume();
+      res.writeHead(200, { 'Content-Type': 'text/xml' }).end('<ok/>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sdk`;
+    agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  });
+  afterEach(async () => {
+    agent.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (): Promise<string> => {
+    let text = '';
+    return postQueryPerf(
+      { sdkUrl: url, cookie: 'vmware_soap_session=x', soapAction: 'urn:vim25/8.0', agent, timeoutMs: 5000 },
+      '<QueryPerf/>',
+      (chunk) => (text += chunk),
+    ).then(() => text);
+  };
+
+  it('sends a request again on a new connection when a reused keep-alive connection turns out dead', async () => {
+    expect(await post()).toBe('<ok/>');
+    expect(await post()).toBe('<ok/>');
+  });
+});
