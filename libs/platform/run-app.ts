@@ -49,6 +49,8 @@ export interface TlsKeyPair {
   cert: string;
 }
 
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad command line or configuration. */
 export const EXIT_BAD_CONFIG = 2;
 
@@ -172,9 +174,21 @@ async function serve<C extends BaseAppConfig>(
 ): Promise<void> {
   const rootModule = platformModule(app, config, flags);
   const https = await app.https?.(config, logger);
+  const timeoutMs = config.http.requestTimeoutSeconds * 1000;
   const nest = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, ...(https ? { https } : {}) }),
+    new FastifyAdapter({
+      bodyLimit: config.http.bodyLimitBytes,
+      // Fastify's default of no request timeout lets a client hold a connection open for ever
+      // by sending a large body a byte at a time.
+      requestTimeout: timeoutMs,
+      connectionTimeout: timeoutMs,
+      // Node looks for requests over their timeout every 30 s by default.
+      http: { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
+      ...(https
+        ? { https: { ...https, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS } }
+        : {}),
+    }),
     { bufferLogs: true },
   );
   nest.useLogger(nest.get(Logger));
