@@ -175,6 +175,12 @@ async function serve<C extends BaseAppConfig>(
   const rootModule = platformModule(app, config, flags);
   const https = await app.https?.(config, logger);
   const timeoutMs = config.http.requestTimeoutSeconds * 1000;
+  // Node enforces a request timeout only if its server is created with one (Fastify sets it
+  // later), and looks for requests over it every 30 s unless told otherwise.
+  const serverTimeouts = {
+    requestTimeout: timeoutMs,
+    connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+  };
   const nest = await NestFactory.create<NestFastifyApplication>(
     rootModule,
     new FastifyAdapter({
@@ -183,11 +189,8 @@ async function serve<C extends BaseAppConfig>(
       // by sending a large body a byte at a time.
       requestTimeout: timeoutMs,
       connectionTimeout: timeoutMs,
-      // Node looks for requests over their timeout every 30 s by default.
-      http: { connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS },
-      ...(https
-        ? { https: { ...https, connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS } }
-        : {}),
+      http: serverTimeouts,
+      ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
     }),
     { bufferLogs: true },
   );
