@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { runApp, startApp, type AppName } from './support/apps';
 import { createTestDatabase, type TestDatabase } from './support/postgres';
 import { freePort } from './support/processes';
@@ -111,6 +112,31 @@ describe('apps that own data', () => {
       }
     },
   );
+
+  it('controller exits 2 naming a missing vCenter password file before it touches the database', async () => {
+    const file = join(tempDir(), 'controller.yaml');
+    writeFileSync(
+      file,
+      'vcenters:\n  - { name: vc1, sdkUrl: "https://vc1/sdk", username: u, passwordFile: /nonexistent/vc1-password }\n',
+    );
+    const untouched = await createTestDatabase();
+    const db = new Client({ connectionString: untouched.url });
+    try {
+      const result = await runApp('controller', ['--config', file], {
+        ...DATA_ENV,
+        VCC_DATABASE_URL: untouched.url,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('vcenters.0.passwordFile: must name a readable regular file');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      await db.connect();
+      const tables = await db.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public'`);
+      expect(tables.rowCount).toBe(0);
+    } finally {
+      await db.end();
+      await untouched.drop();
+    }
+  });
 
   it('controller and aggregator share one embedded PostgreSQL when no database is configured', async () => {
     const dataDir = join(tempDir(), 'postgres');

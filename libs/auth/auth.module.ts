@@ -2,9 +2,10 @@ import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import type { AuthConfig } from '@vcc/config';
 import { BearerAuthGuard } from './bearer-auth.guard';
+import { BearerAuthHook } from './bearer-auth.hook';
 import { TokenRegistry } from './token-registry';
 
-/** Importing it puts BearerAuthGuard in front of every route of the app. */
+/** Importing it puts BearerAuthHook and BearerAuthGuard in front of every route of the app. */
 @Module({})
 export class AuthModule {
   static forRoot(auth: AuthConfig): DynamicModule {
@@ -12,6 +13,7 @@ export class AuthModule {
       module: AuthModule,
       providers: [
         { provide: TokenRegistry, useValue: new TokenRegistry(auth.tokens) },
+        BearerAuthHook,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
       ],
       exports: [TokenRegistry],

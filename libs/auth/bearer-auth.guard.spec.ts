@@ -1,6 +1,5 @@
 import { Controller, ForbiddenException, UnauthorizedException, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { HealthController } from '@vcc/platform';
 import { BearerAuthGuard, type AuthenticatedRequest } from './bearer-auth.guard';
 import { Roles } from './roles.decorator';
 import { TokenRegistry } from './token-registry';
@@ -25,8 +24,12 @@ function contextFor(
   controller: new (...args: never[]) => unknown,
   handler: string,
   authorization?: string,
+  routeConfig: Record<string, unknown> = {},
 ): { context: ExecutionContext; request: AuthenticatedRequest; headers: Record<string, string> } {
-  const request = { headers: authorization === undefined ? {} : { authorization } } as AuthenticatedRequest;
+  const request = {
+    headers: authorization === undefined ? {} : { authorization },
+    routeOptions: { config: routeConfig },
+  } as unknown as AuthenticatedRequest;
   const headers: Record<string, string> = {};
   const reply = { header: (name: string, value: string) => (headers[name] = value) };
   const context = {
@@ -46,8 +49,10 @@ describe('BearerAuthGuard', () => {
     new Reflector(),
   );
 
-  it('lets /health through without a token', () => {
-    expect(guard.canActivate(contextFor(HealthController, 'get').context)).toBe(true);
+  it('lets routes marked public through without a token', () => {
+    expect(
+      guard.canActivate(contextFor(UndeclaredController, 'open', undefined, { vccPublic: true }).context),
+    ).toBe(true);
   });
 
   it('answers 401 with WWW-Authenticate when the header is missing, malformed or the token unknown', () => {

@@ -8,19 +8,27 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TokenRole } from '@vcc/config';
-import { HealthController, MetricsController } from '@vcc/platform';
+import { isPublicRoute } from '@vcc/platform';
 import { ROLES_METADATA } from './roles.decorator';
 import { TokenRegistry, type Principal } from './token-registry';
 
-/** Probes and scrapers do not carry tokens. */
-const PUBLIC_CONTROLLERS: unknown[] = [HealthController, MetricsController];
-
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
+/** Who the `Authorization: Bearer <token>` header names, if the token is known. */
+export function bearerPrincipal(tokens: TokenRegistry, header: string | undefined): Principal | undefined {
+  const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
+  return match ? tokens.identify(match[1]) : undefined;
+}
+
+export function unauthorizedMessage(header: string | undefined): string {
+  return header ? 'the bearer token is not valid' : 'missing Authorization: Bearer <token> header';
+}
+
 /**
- * Every route needs `Authorization: Bearer <token>` (401 without a known token) and a token whose
- * role the route lists with @Roles (403 otherwise). A route that lists no roles is closed to
- * everyone, so forgetting @Roles fails safe.
+ * Every route but those marked @PublicRoute needs `Authorization: Bearer <token>` (401 without a
+ * known token) and a token whose role the route lists with @Roles (403 otherwise). A route that
+ * lists no roles is closed to everyone, so forgetting @Roles fails safe. BearerAuthHook has
+ * usually authenticated the request already, before its body was read.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
@@ -30,17 +38,14 @@ export class BearerAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    if (PUBLIC_CONTROLLERS.includes(context.getClass())) return true;
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
+    if (isPublicRoute(request)) return true;
     const header = request.headers.authorization;
-    const match = /^Bearer +(\S+) *$/i.exec(header ?? '');
-    const principal = match ? this.tokens.identify(match[1]) : undefined;
+    const principal = request.principal ?? bearerPrincipal(this.tokens, header);
     if (!principal) {
       void http.getResponse<FastifyReply>().header('WWW-Authenticate', 'Bearer');
-      throw new UnauthorizedException(
-        header ? 'the bearer token is not valid' : 'missing Authorization: Bearer <token> header',
-      );
+      throw new UnauthorizedException(unauthorizedMessage(header));
     }
     request.principal = principal;
     const roles =

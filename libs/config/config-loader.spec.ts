@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,13 @@ function problemsOf(run: () => unknown): string[] {
     throw error;
   }
   throw new Error('expected a ConfigError');
+}
+
+/** A named pipe: opening it for reading waits for a writer that never comes. */
+function fifo(): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'vcc-fifo-')), 'pipe');
+  execFileSync('mkfifo', [path]);
+  return path;
 }
 
 function yamlFile(text: string): string {
@@ -117,6 +125,31 @@ describe('loadConfig', () => {
       /expected a mapping of keys at the top level/,
     );
   });
+
+  it('refuses a config file or secret file that is not a regular file instead of waiting on it', () => {
+    const pipe = fifo();
+    expect(problemsOf(() => loadConfig(AggregatorConfig, { file: pipe, env: {} }))).toEqual([
+      `config file ${pipe}: not a regular file`,
+    ]);
+    expect(problemsOf(() => loadConfig(AggregatorConfig, { env: { VCC_DATABASE_URL_FILE: pipe } }))).toEqual([
+      `database.url: cannot read file ${pipe}: not a regular file`,
+    ]);
+  });
+
+  it('reports a variable that is not valid YAML as such, without its text', () => {
+    const problems = problemsOf(() =>
+      loadConfig(ControllerConfig, {
+        env: {
+          VCC_SECRETS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+          VCC_AUTH_TOKENS: '[{name: ops, role: admin, token: secret-0123456789abcdef0123456789',
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/^auth\.tokens: not a valid YAML value at line 1 in VCC_AUTH_TOKENS$/),
+    ]);
+    expect(problems.join()).not.toContain('secret-0123');
+  });
 });
 
 describe('lists of sections', () => {
@@ -155,6 +188,26 @@ describe('lists of sections', () => {
     ]);
     expect(problems.join()).not.toContain('too-short-secret');
   });
+
+  it('checks a vCenter password file at load, and refuses a password given twice or a URL with credentials', () => {
+    const password = yamlFile('hunter2\n');
+    const file = yamlFile(
+      [
+        'secrets:',
+        `  encryptionKey: ${key}`,
+        'vcenters:',
+        '  - { name: vc1, sdkUrl: "https://vc1/sdk", username: u, passwordFile: /nonexistent/pw }',
+        `  - { name: vc2, sdkUrl: "https://vc2/sdk", username: u, password: pw, passwordFile: ${password} }`,
+        `  - { name: vc3, sdkUrl: "https://u:pw@vc3/sdk", username: u, passwordFile: ${password} }`,
+        `  - { name: vc4, sdkUrl: "https://vc4/sdk", username: u, passwordFile: ${password} }`,
+      ].join('\n'),
+    );
+    expect(problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }))).toEqual([
+      'vcenters.0.passwordFile: must name a readable regular file; got "/nonexistent/pw" from file ' + file,
+      expect.stringMatching(/^vcenters\.1\.passwordFile: give password or passwordFile, not both; got/),
+      expect.stringMatching(/^vcenters\.2\.sdkUrl: must be an http\(s\) URL without user:password@; got/),
+    ]);
+  });
 });
 
 describe('describeConfig', () => {
@@ -164,6 +217,7 @@ describe('describeConfig', () => {
       'http.host',
       'http.port',
       'http.bodyLimitBytes',
+      'http.requestTimeoutSeconds',
       'database.url',
       'database.migrate',
       'database.poolSize',

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
@@ -89,14 +89,30 @@ export function envName(path: string[]): string {
   return ENV_PREFIX + path.map((part) => part.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }
 
+/**
+ * The text of a regular file. Anything else is refused before it is opened: reading a FIFO or a
+ * terminal would wait for a writer for ever.
+ */
+export function readRegularFile(file: string): string {
+  const path = resolve(file);
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new Error(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message,
+    );
+  }
+  if (!isFile) throw new Error('not a regular file');
+  return readFileSync(path, 'utf8');
+}
+
 function readYamlFile(file: string): Plain {
   let text: string;
   try {
-    text = readFileSync(resolve(file), 'utf8');
+    text = readRegularFile(file);
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (error as Error).message;
-    throw new ConfigError([`config file ${file}: ${reason}`]);
+    throw new ConfigError([`config file ${file}: ${(error as Error).message}`]);
   }
   let parsed: unknown;
   try {
@@ -143,19 +159,25 @@ function sectionClass(schema: ClassConstructor<object>, key: string): ClassConst
   return ((new schema() as Plain)[key] as object).constructor as ClassConstructor<object>;
 }
 
-/** Environment values are text: strings stay as written, everything else is read as a YAML value. */
-function parseText(kind: Kind, text: string): unknown {
+/**
+ * Environment values and secret files are text: strings stay as written, everything else is read
+ * as a YAML value. Text that is not YAML is a problem of its own, reported without the text (it
+ * may be a secret) rather than handed on as a string to fail the key's other rules.
+ */
+function parseText(kind: Kind, text: string, key: string, source: string, problems: string[]): unknown {
   if (kind === 'string') return text;
   try {
     return parseYaml(text);
-  } catch {
-    return text;
+  } catch (error) {
+    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
+    problems.push(`${key}: not a valid YAML value${where} in ${source}`);
+    return undefined;
   }
 }
 
 function readSecretFile(file: string, key: string, problems: string[]): string | undefined {
   try {
-    return readFileSync(resolve(file), 'utf8').replace(/\r?\n$/, '');
+    return readRegularFile(file).replace(/\r?\n$/, '');
   } catch (error) {
     problems.push(`${key}: cannot read file ${file}: ${(error as Error).message}`);
     return undefined;
@@ -184,11 +206,11 @@ function applyOverrides(
     const fromYamlFile = raw[fileKey];
     delete raw[fileKey];
     if (value !== undefined) {
-      raw[key] = parseText(kind, value);
+      raw[key] = parseText(kind, value, dotted, variable, problems);
       origin.set(dotted, variable);
     } else if (fromEnvFile !== undefined) {
       const text = readSecretFile(fromEnvFile, dotted, problems);
-      if (text !== undefined) raw[key] = parseText(kind, text);
+      if (text !== undefined) raw[key] = parseText(kind, text, dotted, `file ${fromEnvFile}`, problems);
       origin.set(dotted, `file ${fromEnvFile} (from ${variable}_FILE)`);
     } else if (fromYamlFile !== undefined && typeof fromYamlFile !== 'string') {
       problems.push(
@@ -196,7 +218,7 @@ function applyOverrides(
       );
     } else if (typeof fromYamlFile === 'string') {
       const text = readSecretFile(fromYamlFile, dotted, problems);
-      if (text !== undefined) raw[key] = parseText(kind, text);
+      if (text !== undefined) raw[key] = parseText(kind, text, dotted, `file ${fromYamlFile}`, problems);
       origin.set(dotted, `file ${fromYamlFile} (${fileLabel}, key ${[...path, fileKey].join('.')})`);
     }
     if (kind === 'section') {

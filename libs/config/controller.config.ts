@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -32,6 +33,14 @@ export const VCENTER_RULES = {
   /** `group.name.rollup`, as vCenter's PerformanceManager names counters. */
   counter: /^[A-Za-z]+\.[A-Za-z0-9]+\.(average|summation|latest|maximum|minimum|none)$/,
   counterMessage: 'each counter must be group.name.rollup, e.g. cpu.usage.average',
+  /** Credentials never go in the URL: readers see sdkUrl, and the password is stored encrypted. */
+  sdkUrl: {
+    require_tld: false,
+    protocols: ['http', 'https'],
+    require_protocol: true,
+    disallow_auth: true,
+  } as NonNullable<Parameters<typeof IsUrl>[0]>,
+  sdkUrlMessage: 'must be an http(s) URL without user:password@',
   maxCounters: 200,
   maxFilters: 100,
   maxFilterLength: 512,
@@ -56,6 +65,45 @@ export function IsMultipleOf(step: number, options?: ValidationOptions): Propert
       propertyName: String(propertyName),
       options: { message: `$property must be a multiple of ${step}`, ...options },
       validator: { validate: (value: unknown) => typeof value === 'number' && value % step === 0 },
+    });
+}
+
+/**
+ * A regular file this process can read, checked with the rest of the configuration so that a
+ * missing file stops the app before it touches the database.
+ */
+function IsReadableFile(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isReadableFile',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: 'must name a readable regular file' },
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string') return false;
+          try {
+            accessSync(value, constants.R_OK);
+            return statSync(value).isFile();
+          } catch {
+            return false;
+          }
+        },
+      },
+    });
+}
+
+/** Two keys that say the same thing in two ways: only one of them may be set. */
+function IsAbsentWith(other: string): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isAbsentWith',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `give ${other} or ${String(propertyName)}, not both` },
+      validator: {
+        validate: (_value: unknown, args) => (args?.object as Record<string, unknown>)[other] === undefined,
+      },
     });
 }
 
@@ -197,7 +245,7 @@ export class VcenterImportConfig {
   @Matches(VCENTER_RULES.name, { message: VCENTER_RULES.nameMessage })
   name: string;
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @IsUrl(VCENTER_RULES.sdkUrl, { message: VCENTER_RULES.sdkUrlMessage })
   sdkUrl: string;
 
   @IsString()
@@ -212,6 +260,8 @@ export class VcenterImportConfig {
 
   @IsOptional()
   @IsString()
+  @IsReadableFile()
+  @IsAbsentWith('password')
   passwordFile?: string;
 
   @Type(() => VcenterTlsConfig)

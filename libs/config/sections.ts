@@ -31,6 +31,14 @@ export class HttpConfig {
   @IsInt()
   @Min(1024)
   bodyLimitBytes = 1_048_576;
+
+  @Doc(
+    'seconds a client has to send a whole request, headers and body; slower ones get 408 and are disconnected, as are connections idle that long',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  requestTimeoutSeconds = 60;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

@@ -1,4 +1,5 @@
 import { Controller, Get, HttpStatus, Injectable, Res } from '@nestjs/common';
+import { PublicRoute } from './public-route';
 import type { FastifyReply } from 'fastify';
 
 export type HealthCheck = () => Promise<Record<string, unknown> | void>;
@@ -52,6 +53,7 @@ export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @PublicRoute()
   async get(@Res() reply: FastifyReply): Promise<void> {
     const { healthy, body } = await this.health.report();
     await reply.status(healthy ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send(body);

@@ -4,9 +4,34 @@ import type pino from 'pino';
 import { stdTimeFunctions } from 'pino';
 import type { LogLevel } from '@vcc/config';
 
+/** Query parameters whose values are credentials (`?access_token=` is the OAuth convention). */
+const SECRET_QUERY_PARAMETER =
+  /^(access_token|token|password|passwd|secret|api_?key|key|auth|authorization)$/i;
+
+/** The URL with the values of credential-bearing query parameters replaced by [REDACTED]. */
+export function redactUrl(url: string): string {
+  const query = url.indexOf('?');
+  if (query < 0) return url;
+  const parameters = url
+    .slice(query + 1)
+    .split('&')
+    .map((parameter) => {
+      const name = parameter.split('=', 1)[0];
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+      } catch {
+        decoded = name;
+      }
+      return SECRET_QUERY_PARAMETER.test(decoded.trim()) ? `${name}=[REDACTED]` : parameter;
+    });
+  return `${url.slice(0, query)}?${parameters.join('&')}`;
+}
+
 /**
  * One JSON object per line: level, time, app, message, context (and any fields a call adds).
- * Request lines are logged at debug, or warn/error for 4xx/5xx; credentials are redacted.
+ * Request lines are logged at debug, or warn/error for 4xx/5xx; credentials are redacted, in headers
+ * and in query strings.
  */
 export function loggerParams(app: string, level: LogLevel): Params {
   return {
@@ -25,7 +50,7 @@ export function loggerParams(app: string, level: LogLevel): Params {
         req: (req: { method: string; url: string; id: unknown }) => ({
           id: req.id,
           method: req.method,
-          url: req.url,
+          url: redactUrl(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },

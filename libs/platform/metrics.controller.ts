@@ -1,6 +1,7 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { PublicRoute } from './public-route';
 
 let defaultsCollected = false;
 
@@ -18,6 +19,7 @@ export class MetricsController {
   }
 
   @Get()
+  @PublicRoute()
   @Header('Cache-Control', 'no-store')
   async get(@Res() reply: FastifyReply): Promise<void> {
     await reply.header('Content-Type', register.contentType).send(await register.metrics());

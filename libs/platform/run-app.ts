@@ -49,6 +49,8 @@ export interface TlsKeyPair {
   cert: string;
 }
 
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
+
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad command line or configuration. */
 export const EXIT_BAD_CONFIG = 2;
 
@@ -172,9 +174,24 @@ async function serve<C extends BaseAppConfig>(
 ): Promise<void> {
   const rootModule = platformModule(app, config, flags);
   const https = await app.https?.(config, logger);
+  const timeoutMs = config.http.requestTimeoutSeconds * 1000;
+  // Node enforces a request timeout only if its server is created with one (Fastify sets it
+  // later), and looks for requests over it every 30 s unless told otherwise.
+  const serverTimeouts = {
+    requestTimeout: timeoutMs,
+    connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+  };
   const nest = await NestFactory.create<NestFastifyApplication>(
     rootModule,
-    new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, ...(https ? { https } : {}) }),
+    new FastifyAdapter({
+      bodyLimit: config.http.bodyLimitBytes,
+      // Fastify's default of no request timeout lets a client hold a connection open for ever
+      // by sending a large body a byte at a time.
+      requestTimeout: timeoutMs,
+      connectionTimeout: timeoutMs,
+      http: serverTimeouts,
+      ...(https ? { https: { ...https, ...serverTimeouts } } : {}),
+    }),
     { bufferLogs: true },
   );
   nest.useLogger(nest.get(Logger));

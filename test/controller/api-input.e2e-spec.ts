@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { connect as connectTcp, createServer, type Socket } from 'node:net';
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { freePort } from '../support/processes';
 import {
   TOKENS,
   client,
@@ -17,6 +19,7 @@ import {
 } from './controller-harness';
 
 const INGEST_LIMIT = 4 * 1024 * 1024;
+const REQUEST_TIMEOUT_SECONDS = 5;
 const HOUR = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000).toISOString();
 
 function vm(moref: string): Record<string, unknown> {
@@ -77,6 +80,55 @@ function sendLarge(method: string, url: string, token: string, body: unknown): P
   });
 }
 
+/**
+ * Writes `head` (request line and headers) on a raw connection, then one byte of body every
+ * `trickleEveryMs` if given, and reads until the server closes the connection or `giveUpMs` passes.
+ */
+function rawExchange(
+  baseUrl: string,
+  head: string,
+  options: { trickleEveryMs?: number; giveUpMs: number },
+): Promise<{ response: string; closed: boolean; afterMs: number }> {
+  const { hostname, port } = new URL(baseUrl);
+  const started = Date.now();
+  return new Promise((resolvePromise) => {
+    const socket = connectTcp(Number(port), hostname);
+    let response = '';
+    const trickle =
+      options.trickleEveryMs === undefined
+        ? undefined
+        : setInterval(() => socket.writable && socket.write('x'), options.trickleEveryMs);
+    const finish = (closed: boolean): void => {
+      clearInterval(trickle);
+      clearTimeout(giveUp);
+      socket.destroy();
+      resolvePromise({ response, closed, afterMs: Date.now() - started });
+    };
+    const giveUp = setTimeout(() => finish(false), options.giveUpMs);
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+    socket.on('close', () => finish(true));
+    socket.on('error', () => undefined);
+    socket.write(head);
+  });
+}
+
+function postHead(path: string, contentLength: number, token?: string): string {
+  return [
+    `POST ${path} HTTP/1.1`,
+    'Host: 127.0.0.1',
+    'Content-Type: application/json',
+    `Content-Length: ${contentLength}`,
+    ...(token ? [`Authorization: Bearer ${token}`] : []),
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** `{"a":{"a":...1}}`, `depth` objects deep, as text: JSON.stringify cannot go that deep. */
+function nestedJson(depth: number): string {
+  return `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+}
+
 /** A JSON body of about `bytes` bytes that is otherwise a valid request body. */
 function padded(body: Record<string, unknown>, bytes: number): Record<string, unknown> {
   return { ...body, padding: 'x'.repeat(bytes) };
@@ -95,6 +147,9 @@ describe('controller API input, authentication and roles', () => {
     controller = await startController(database.url, {
       VCC_INGEST_BODY_LIMIT_BYTES: String(INGEST_LIMIT),
       VCC_MEMBERSHIP_HEARTBEAT_INTERVAL_SECONDS: '60',
+      VCC_HTTP_REQUEST_TIMEOUT_SECONDS: String(REQUEST_TIMEOUT_SECONDS),
+      // The lease-expiry test needs a lease that expired before the reaper saw it.
+      VCC_MEMBERSHIP_REAPER_INTERVAL_SECONDS: '3600',
     });
     api = client(controller.url);
     db = await connect(database.url);
@@ -412,6 +467,123 @@ describe('controller API input, authentication and roles', () => {
     await rejects(404, ['vcenter'], () => post({ vcenter: 'nowhere', events: [event] }));
   });
 
+  it('answers 401 from the headers alone, before any of the body arrives, and closes the connection', async () => {
+    const before = await databaseState(db);
+    const exchange = await rawExchange(controller.url, postHead('/api/v1/events', INGEST_LIMIT - 1), {
+      giveUpMs: 4000,
+    });
+    expect(exchange.response).toMatch(/^HTTP\/1\.1 401 /);
+    expect(exchange.response).toMatch(/www-authenticate: Bearer/i);
+    expect(exchange.closed).toBe(true);
+    expect(await databaseState(db)).toEqual(before);
+  });
+
+  it('closes a connection whose body trickles in slower than http.requestTimeoutSeconds', async () => {
+    const exchange = await rawExchange(
+      controller.url,
+      postHead('/api/v1/events', 100_000, TOKENS.collector),
+      { trickleEveryMs: 500, giveUpMs: (REQUEST_TIMEOUT_SECONDS + 4) * 1000 },
+    );
+    expect(exchange.closed).toBe(true);
+    expect(exchange.response).toMatch(/^HTTP\/1\.1 408 /);
+    expect(exchange.afterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_SECONDS * 1000 - 500);
+  });
+
+  it('keeps a token given as ?access_token= out of the request log', async () => {
+    const secret = `query-secret-${randomUUID()}`;
+    expect(
+      (await api.call('GET', `/api/v1/vcenters?access_token=${secret}&limit=1`, { role: null })).status,
+    ).toBe(401);
+    const logged = await waitForLog(controller, (line) =>
+      String(JSON.stringify(line)).includes('access_token='),
+    );
+    expect(JSON.stringify(logged)).toContain('access_token=[REDACTED]');
+    expect(controller.process.output()).not.toContain(secret);
+  });
+
+  it('rejects NUL characters in any string with 400 naming the field, writing nothing', async () => {
+    const nul = 'a\u0000b';
+    await rejects(400, ['username'], () =>
+      api.post('/api/v1/vcenters', vcenterBody('vc-nul', { username: nul })),
+    );
+    await rejects(400, ['filters.include.0'], () =>
+      api.post('/api/v1/vcenters', vcenterBody('vc-nul', { filters: { include: [nul] } })),
+    );
+    await rejects(400, ['tls.caFile'], () =>
+      api.post('/api/v1/vcenters', vcenterBody('vc-nul', { tls: { caFile: `/etc/${nul}` } })),
+    );
+    const register = (body: Record<string, unknown>) =>
+      api.post('/api/v1/collectors/register', { name: 'c-nul', version: '1', ...body }, 'collector');
+    await rejects(400, ['version'], () => register({ version: nul }));
+    await rejects(400, ['preferredVcenter'], () => register({ preferredVcenter: nul }));
+    await rejects(400, ['vcenter'], () =>
+      api.post(`/api/v1/collectors/${collectorId}/move`, { vcenter: nul }),
+    );
+    await rejects(400, ['vcenter'], () => api.get('/api/v1/inventory/snapshots?vcenter=a%00b'));
+  });
+
+  it('rejects integers beyond int32, times out of range and deep nesting with 400, writing nothing', async () => {
+    const stats = {
+      cycleStart: '2026-01-01T00:00:00Z',
+      entitiesAssigned: 1,
+      entitiesCollected: 1,
+      points: 1,
+      durationMs: 1,
+      errors: 0,
+    };
+    const heartbeat = (extra: Record<string, unknown>) =>
+      api.post(`/api/v1/collectors/${collectorId}/heartbeat`, { stats: { ...stats, ...extra } }, 'collector');
+    await rejects(400, ['stats.entitiesAssigned'], () => heartbeat({ entitiesAssigned: 2_147_483_648 }));
+    await rejects(400, ['stats.durationMs'], () => heartbeat({ durationMs: 99_999_999_999 }));
+    await rejects(400, ['stats.points'], () => heartbeat({ points: 1e20 }));
+    const event = { key: 1, chainId: 1, type: 'VmPoweredOnEvent', createdTime: '9999-12-31T23:00:00Z' };
+    const events = (body: Record<string, unknown>) =>
+      api.post('/api/v1/events', { vcenter: 'vc-input', events: [{ ...event, ...body }] }, 'collector');
+    await rejects(400, ['events.0.createdTime'], () => events({}));
+    const deepFields = await rejects(400, [], () =>
+      api.call('POST', '/api/v1/events', {
+        role: 'collector',
+        raw: `{"vcenter":"vc-input","events":[${JSON.stringify({ ...event, createdTime: '2026-01-01T00:00:00Z' }).slice(0, -1)},"fields":${nestedJson(5000)}}]}`,
+      }),
+    );
+    expect(deepFields.body.fields[0].field).toMatch(/^events\.0\.fields\.a\.a/);
+    const deepTls = await rejects(400, [], () =>
+      api.call('POST', '/api/v1/vcenters', {
+        raw: `${JSON.stringify(vcenterBody('vc-deep')).slice(0, -1)},"tls":${nestedJson(100_000)}}`,
+      }),
+    );
+    expect(deepTls.body.fields[0].field).toMatch(/^tls\.a\.a/);
+  });
+
+  it('rejects null for a stored field in PATCH, credentials in sdkUrl and a name taken in another case', async () => {
+    for (const field of ['password', 'name', 'sdkUrl', 'tls', 'enabled', 'counters', 'requestBudget']) {
+      await rejects(400, [field], () => api.patch(`/api/v1/vcenters/${vcenterId}`, { [field]: null }));
+    }
+    const withCredentials = 'https://root:hunter2@vc-creds.example.com/sdk';
+    await rejects(400, ['sdkUrl'], () =>
+      api.post('/api/v1/vcenters', vcenterBody('vc-creds', { sdkUrl: withCredentials })),
+    );
+    await rejects(400, ['sdkUrl'], () =>
+      api.patch(`/api/v1/vcenters/${vcenterId}`, { sdkUrl: withCredentials }),
+    );
+    await rejects(409, ['name'], () => api.post('/api/v1/vcenters', vcenterBody('VC-INPUT')));
+    const other = (await api.post('/api/v1/vcenters', vcenterBody('vc-case'))).body.id as string;
+    await rejects(409, ['name'], () => api.patch(`/api/v1/vcenters/${other}`, { name: 'Vc-Input' }));
+  });
+
+  it('answers 410 to a heartbeat after the lease expired, before the reaper has run, writing nothing', async () => {
+    const expired = (
+      await api.post('/api/v1/collectors/register', { name: 'c-expired', version: '1' }, 'collector')
+    ).body.collectorId as string;
+    await db.query(`UPDATE collector SET lease_expires_at = now() - interval '1 second' WHERE id = $1`, [
+      expired,
+    ]);
+    const gone = await rejects(410, ['id'], () =>
+      api.post(`/api/v1/collectors/${expired}/heartbeat`, {}, 'collector'),
+    );
+    expect(gone.body.message).toContain('lease expired');
+  });
+
   it('serves the OpenAPI document with the contract collectors follow', async () => {
     const document = (await api.get('/api/docs-json', null)).body as Json;
     expect(Object.keys(document.paths)).toEqual(
@@ -436,6 +608,85 @@ describe('controller API input, authentication and roles', () => {
     );
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect((await fetch(`${controller.url}/api/docs`)).status).toBe(200);
+  });
+});
+
+/** Polls the app's log until a line matches. */
+async function waitForLog(
+  app: RunningApp,
+  matches: (line: Record<string, unknown>) => boolean,
+): Promise<Record<string, unknown>> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const line = app.logs().find(matches);
+    if (line) return line;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  }
+  throw new Error('no matching log line');
+}
+
+/** A TCP relay to PostgreSQL that the test can cut, as if the database went down. */
+async function databaseRelay(databaseUrl: string): Promise<{ url: string; cut(): Promise<void> }> {
+  const target = new URL(databaseUrl);
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const server = connectTcp(Number(target.port || 5432), target.hostname);
+    for (const socket of [client, server]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        client.destroy();
+        server.destroy();
+      });
+    }
+    client.pipe(server).pipe(client);
+  });
+  const port = await freePort();
+  await new Promise<void>((listening) => relay.listen(port, '127.0.0.1', listening));
+  const url = new URL(databaseUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
+  return {
+    url: url.toString(),
+    cut: async () => {
+      await new Promise<void>((closed) => {
+        relay.close(() => closed());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+describe('controller with its database down', () => {
+  let database: TestDatabase;
+  let controller: RunningApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+
+  afterAll(async () => {
+    await controller?.stop();
+    await database?.drop();
+  });
+
+  it('answers 503 with Retry-After, not 500', async () => {
+    const relay = await databaseRelay(database.url);
+    controller = await startController(relay.url);
+    const api = client(controller.url);
+    expect((await api.get('/api/v1/vcenters')).status).toBe(200);
+    await relay.cut();
+    for (const send of [
+      () => api.get('/api/v1/vcenters'),
+      () => api.post('/api/v1/vcenters', vcenterBody('vc-down')),
+      () => api.post('/api/v1/collectors/register', { name: 'c-down', version: '1' }, 'collector'),
+    ]) {
+      const reply = await send();
+      expect({ status: reply.status, body: reply.body }).toMatchObject({
+        status: 503,
+        body: { statusCode: 503, correlationId: expect.any(String) },
+      });
+      expect(Number(reply.headers.get('retry-after'))).toBeGreaterThan(0);
+    }
   });
 });
 

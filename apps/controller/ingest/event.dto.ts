@@ -3,8 +3,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
-  IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -14,6 +12,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsInt32, IsTimestamp } from '@vcc/platform';
 
 export const MAX_EVENTS_PER_BATCH = 10_000;
 const MAX_EVENT_KEY = 2_147_483_647; // vim25 event keys are xsd:int
@@ -34,13 +33,13 @@ export class EntityRefDto {
 
 export class EventDto {
   @ApiProperty({ description: "vCenter's event key, increasing per vCenter" })
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(MAX_EVENT_KEY)
   key: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(MAX_EVENT_KEY)
   chainId: number;
@@ -52,7 +51,7 @@ export class EventDto {
   type: string;
 
   @ApiProperty({ format: 'date-time' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   createdTime: string;
 
   @ApiPropertyOptional({ type: String, nullable: true })

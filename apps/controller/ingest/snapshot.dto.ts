@@ -5,8 +5,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -17,6 +15,7 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
+import { IsInt32, IsTimestamp } from '@vcc/platform';
 import type {
   HostConnectionState,
   HostInventory,
@@ -81,13 +80,13 @@ export class VmRowDto implements VmInventory {
   template: boolean;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(1_000_000)
   vcpus: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(2_000_000_000)
   memoryMb: number;
@@ -134,7 +133,7 @@ export class VmRowDto implements VmInventory {
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   @Nullable()
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   createdAt: string | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -170,25 +169,25 @@ export class HostRowDto implements HostInventory {
   datacenterName: string | null;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(1_000_000)
   cpuCores: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(1024)
   cpuSockets: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(1_000_000)
   cpuMhz: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   @Max(2_000_000_000)
   memoryMb: number;
@@ -222,22 +221,22 @@ export class SnapshotShardDto {
     example: '2026-11-24T10:00:00Z',
     description: 'the hour the snapshot is of',
   })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   @IsHourBoundary()
   snapshotTime: string;
 
   @ApiProperty({ description: 'epoch of the assignment in force at snapshotTime' })
-  @IsInt()
+  @IsInt32()
   @Min(0)
   epoch: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   groupIndex: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(1)
   @Max(100_000)
   groupCount: number;
@@ -346,7 +345,7 @@ export class SnapshotQueryDto {
   @ApiPropertyOptional({ default: 24, minimum: 1, maximum: 1000, description: 'newest snapshots first' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
+  @IsInt32()
   @Min(1)
   @Max(1000)
   limit?: number;

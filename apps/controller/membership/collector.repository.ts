@@ -49,7 +49,7 @@ export class CollectorRepository {
    * Renews the lease of a live collector, stores its last-cycle stats and reads back its
    * assignments with the vCenters they name, in one statement: heartbeats are the hot path and
    * each round trip to PostgreSQL costs more than the work. Undefined when the collector is unknown
-   * or gone. A group change holding the row's lock makes this wait, so the answer always reflects
+   * or gone, or its lease has expired (even before the reaper has marked it gone). A group change holding the row's lock makes this wait, so the answer always reflects
    * a committed change.
    */
   async renewLease(
@@ -68,7 +68,7 @@ export class CollectorRepository {
                 points = coalesce($6, points),
                 duration_ms = coalesce($7, duration_ms),
                 errors = coalesce($8, errors)
-          WHERE id = $1 AND state <> 'gone'
+          WHERE id = $1 AND state <> 'gone' AND lease_expires_at > clock_timestamp()
       RETURNING id, name, state, vcenter_id, assignment, previous_assignment, last_heartbeat_at)
        SELECT renewed.*,
               (SELECT coalesce(json_agg(json_build_object(

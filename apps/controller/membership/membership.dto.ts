@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -12,6 +11,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsInt32, IsTimestamp } from '@vcc/platform';
 import { CountersView, FiltersView, TlsOptionsView } from '../vcenters/vcenter.dto';
 
 export const MAX_WEIGHT = 64;
@@ -41,7 +41,7 @@ export class RegisterDto {
     description: 'capacity hint: the group indices (weight) the collector asks for; admins can change it',
   })
   @IsOptional()
-  @IsInt()
+  @IsInt32()
   @Min(1)
   @Max(MAX_WEIGHT)
   capacity?: number;
@@ -56,16 +56,16 @@ export class RegisterDto {
 
 export class CycleStatsDto {
   @ApiProperty({ format: 'date-time', description: 'boundary at which the reported cycle started' })
-  @IsISO8601({ strict: true })
+  @IsTimestamp()
   cycleStart: string;
 
   @ApiProperty({ description: 'entities whose group index the collector held in that cycle' })
-  @IsInt()
+  @IsInt32()
   @Min(0)
   entitiesAssigned: number;
 
   @ApiProperty({ description: 'entities it collected samples for' })
-  @IsInt()
+  @IsInt32()
   @Min(0)
   entitiesCollected: number;
 
@@ -75,12 +75,12 @@ export class CycleStatsDto {
   points: number;
 
   @ApiProperty()
-  @IsInt()
+  @IsInt32()
   @Min(0)
   durationMs: number;
 
   @ApiProperty({ description: 'failed vCenter or sink requests' })
-  @IsInt()
+  @IsInt32()
   @Min(0)
   errors: number;
 }

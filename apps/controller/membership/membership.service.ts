@@ -118,7 +118,8 @@ export class MembershipService {
       throw new FieldError(
         HttpStatus.GONE,
         'id',
-        `collector ${collector.name} is gone: ${GONE_ADVICE[collector.goneReason!]}`,
+        // An expired lease the reaper has not yet seen is gone all the same.
+        `collector ${collector.name} is gone: ${GONE_ADVICE[collector.goneReason ?? 'expired']}`,
       );
     }
     this.metrics.heartbeats.inc();

@@ -1,15 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsString,
-  IsUUID,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt32 } from '@vcc/platform';
 import { MAX_WEIGHT } from '../membership/membership.dto';
 
 export class MoveDto {
@@ -22,7 +13,7 @@ export class MoveDto {
 
 export class WeightDto {
   @ApiProperty({ minimum: 1, maximum: MAX_WEIGHT, description: 'group indices the collector holds' })
-  @IsInt()
+  @IsInt32()
   @Min(1)
   @Max(MAX_WEIGHT)
   weight: number;

@@ -1,7 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { ControllerConfig, type VcenterImportConfig } from '@vcc/config';
+import { ControllerConfig, readRegularFile, type VcenterImportConfig } from '@vcc/config';
 import type { VcenterEntity } from '@vcc/database';
 import { AssignmentService } from '../assignment/assignment.service';
 import { PasswordCipher } from './password-cipher';
@@ -56,7 +54,7 @@ export class VcenterImportService implements OnModuleInit {
 
   private async importOne(entry: VcenterImportConfig): Promise<void> {
     const password = entry.passwordFile
-      ? readFileSync(resolve(entry.passwordFile), 'utf8').replace(/\r?\n$/, '')
+      ? readRegularFile(entry.passwordFile).replace(/\r?\n$/, '')
       : entry.password!;
     const existing = await this.vcenters.findByName(entry.name);
     if (!existing) {

@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsInt,
   IsOptional,
   IsString,
   IsUrl,
@@ -15,6 +14,8 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { IsInt32 } from '@vcc/platform';
+import { Optional } from '../common/nullable';
 import { IsMultipleOf, VCENTER_RULES } from '@vcc/config';
 import { DEFAULT_COUNTERS } from '@vcc/vsphere';
 
@@ -96,8 +97,8 @@ export class CreateVcenterDto {
   @Matches(VCENTER_RULES.name, { message: `name ${VCENTER_RULES.nameMessage}` })
   name: string;
 
-  @ApiProperty({ example: 'https://vc01.example.com/sdk' })
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  @ApiProperty({ example: 'https://vc01.example.com/sdk', description: 'without user:password@' })
+  @IsUrl(VCENTER_RULES.sdkUrl, { message: `sdkUrl ${VCENTER_RULES.sdkUrlMessage}` })
   sdkUrl: string;
 
   @ApiProperty({ example: 'vcc-readonly@vsphere.local' })
@@ -113,13 +114,13 @@ export class CreateVcenterDto {
   password: string;
 
   @ApiPropertyOptional({ type: TlsOptionsDto })
-  @IsOptional()
+  @Optional()
   @Type(() => TlsOptionsDto)
   @ValidateNested()
   tls?: TlsOptionsDto;
 
   @ApiPropertyOptional({ default: true, description: 'false pauses collection (members get no indices)' })
-  @IsOptional()
+  @Optional()
   @IsBoolean()
   enabled?: boolean;
 
@@ -127,8 +128,8 @@ export class CreateVcenterDto {
     default: VCENTER_RULES.defaultRealtimeIntervalSeconds,
     description: 'realtime cycle in seconds, a multiple of the 20 s sample interval',
   })
-  @IsOptional()
-  @IsInt()
+  @Optional()
+  @IsInt32()
   @Min(VCENTER_RULES.realtimeStepSeconds)
   @Max(VCENTER_RULES.realtimeMaxSeconds)
   @IsMultipleOf(VCENTER_RULES.realtimeStepSeconds)
@@ -138,21 +139,21 @@ export class CreateVcenterDto {
     default: VCENTER_RULES.defaultHistoricalIntervalSeconds,
     description: 'historical (cluster, datastore) cycle in seconds, a multiple of 300',
   })
-  @IsOptional()
-  @IsInt()
+  @Optional()
+  @IsInt32()
   @Min(VCENTER_RULES.historicalStepSeconds)
   @Max(VCENTER_RULES.historicalMaxSeconds)
   @IsMultipleOf(VCENTER_RULES.historicalStepSeconds)
   historicalIntervalSeconds?: number;
 
   @ApiPropertyOptional({ type: CountersDto })
-  @IsOptional()
+  @Optional()
   @Type(() => CountersDto)
   @ValidateNested()
   counters?: CountersDto;
 
   @ApiPropertyOptional({ type: FiltersDto })
-  @IsOptional()
+  @Optional()
   @Type(() => FiltersDto)
   @ValidateNested()
   filters?: FiltersDto;
@@ -161,15 +162,18 @@ export class CreateVcenterDto {
     default: VCENTER_RULES.defaultRequestBudget,
     description: 'in-flight vCenter requests allowed across the whole cluster, split among the members',
   })
-  @IsOptional()
-  @IsInt()
+  @Optional()
+  @IsInt32()
   @Min(1)
   @Max(VCENTER_RULES.maxRequestBudget)
   requestBudget?: number;
 }
 
-/** Only the fields given change; `tls`, `counters` and `filters` are replaced whole. */
-export class UpdateVcenterDto extends PartialType(CreateVcenterDto) {}
+/**
+ * Only the fields given change; `tls`, `counters` and `filters` are replaced whole. null is no
+ * value here (every stored field has one): it gets a 400 like any other wrong type.
+ */
+export class UpdateVcenterDto extends PartialType(CreateVcenterDto, { skipNullProperties: false }) {}
 
 export class TlsOptionsView {
   @ApiProperty()

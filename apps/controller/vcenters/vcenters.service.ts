@@ -70,7 +70,11 @@ export class VcentersService {
         }),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('name', `a vCenter named ${input.name} exists already`);
+      if (isUniqueViolation(error))
+        throw conflict(
+          'name',
+          `a vCenter named ${input.name} exists already (names are compared ignoring case)`,
+        );
       throw error;
     }
   }
@@ -113,7 +117,11 @@ export class VcentersService {
     try {
       await this.assignment.updateVcenter(id, changes);
     } catch (error) {
-      if (isUniqueViolation(error)) throw conflict('name', `a vCenter named ${input.name} exists already`);
+      if (isUniqueViolation(error))
+        throw conflict(
+          'name',
+          `a vCenter named ${input.name} exists already (names are compared ignoring case)`,
+        );
       throw error;
     }
     return this.get(id);
