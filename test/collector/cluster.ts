@@ -59,7 +59,7 @@ export class Cluster {
     let target = vcenter;
     if (!target) {
       const simulator = await startSimulator({
-        VCC_TLS_ENABLED: 'true',
+        VCC_HTTP_TLS_SELF_SIGNED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '3',
         VCC_INVENTORY_VMS_PER_HOST: '8',
