@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
 import { PerfPool } from './collection/perf-pool';
 import { nextBoundary } from './collection/windows';
-import { ControllerClient, ControllerError } from './controller/controller.client';
+import { ControllerClient, ControllerError, controllerTls } from './controller/controller.client';
 import type { Assignment, CycleStats } from './controller/controller.types';
 import { EventTail } from './events/event-tail';
 import { AssignmentTracker } from './membership/assignment.tracker';
@@ -48,6 +48,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private stopping = false;
   private drained = false;
   private pendingStats?: CycleStats;
+  private lastControllerError: string | null = null;
   private readonly last: Partial<Record<Schedule, { result: CycleResult; at: number }>> = {};
   private lastSuccessAt: Partial<Record<Schedule, number>> = {};
   private readonly cycleHealth: CycleHealth;
@@ -64,7 +65,10 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       config.controller.url!,
       config.controller.token!,
       config.controller.timeoutSeconds * 1000,
+      controllerTls(config.controller),
     );
+    if (config.controller.insecure)
+      this.logger.warn("controller.insecure is set: the controller's certificate is not checked");
     this.pool = new PerfPool(config.perf.threads);
     this.cycleHealth = new CycleHealth(config.health.failedCycles);
     this.writer = new SinkWriter(
@@ -143,6 +147,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       const before = this.tracker.latest;
       this.tracker.update(response, Date.now());
       this.pendingStats = undefined;
+      this.lastControllerError = null;
       // A first or changed assignment may bring a shorter interval than the one the timers were armed with.
       for (const schedule of SCHEDULES) this.scheduleNext(schedule);
       this.metrics.fenced.set(0);
@@ -165,7 +170,8 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
         this.tracker.forget();
         delayMs = 0;
       } else {
-        this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+        this.lastControllerError = (error as Error).message;
+        this.logger.warn(`heartbeat failed: ${this.lastControllerError}`);
       }
     }
     this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
@@ -331,6 +337,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       cycles: this.cycles,
       bufferedLines: this.writer.bufferedLines,
       lastError: this.cycleHealth.lastError,
+      controllerError: this.lastControllerError,
       failedCyclesInARow: this.cycleHealth.failedCyclesInARow,
       stale,
       fenced,
@@ -338,7 +345,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
     };
     if (stale || fenced || failing) {
       const reason = fenced
-        ? 'cannot reach the controller within its lease'
+        ? `cannot reach the controller within its lease${this.lastControllerError ? `: ${this.lastControllerError}` : ''}`
         : (failing ?? 'no successful realtime cycle lately');
       throw Object.assign(new Error(reason), { details });
     }
