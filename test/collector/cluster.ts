@@ -32,6 +32,8 @@ export interface ClusterOptions {
   sink: Sink;
   /** Simulator settings (VCC_* variables). */
   simulator?: Record<string, string>;
+  /** Controller settings (VCC_* variables). */
+  controller?: Record<string, string>;
   /** Collector settings for every collector (VCC_* variables). */
   collector?: Record<string, string>;
 }
@@ -97,6 +99,7 @@ export class Cluster {
             counters: COUNTERS,
           },
         ]),
+        ...options.controller,
       },
     });
     return new Cluster(database, target, controller, options);
@@ -109,7 +112,7 @@ export class Cluster {
       : { type: 'influxdb-v1', url: server.url, database: 'vcc' };
   }
 
-  async startCollector(name: string): Promise<RunningApp> {
+  async startCollector(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
     const app = await startApp('collector', {
       env: {
         VCC_CONTROLLER_URL: this.controller.url,
@@ -119,6 +122,7 @@ export class Cluster {
         VCC_LOG_LEVEL: 'debug',
         VCC_SINKS: JSON.stringify([this.sinkConfig()]),
         ...this.options.collector,
+        ...env,
       },
     });
     this.collectors.set(name, app);
