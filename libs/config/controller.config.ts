@@ -118,7 +118,9 @@ export class MembershipConfig {
   @Max(300)
   boundaryMarginSeconds = 5;
 
-  @Doc('registrations accepted per client address per minute; more get 429 with Retry-After')
+  @Doc(
+    'valid registrations accepted per collector token and client address per minute; more get 429 with Retry-After',
+  )
   @IsInt()
   @Min(1)
   registerLimitPerMinute = 60;

@@ -10,6 +10,7 @@ import { Vcenter1764000000000 } from './migrations/1764000000000-vcenter';
 import { Membership1764100000000 } from './migrations/1764100000000-membership';
 import { InventorySnapshots1764100000001 } from './migrations/1764100000001-inventory-snapshots';
 import { VcenterEvents1764100000002 } from './migrations/1764100000002-vcenter-events';
+import { CollectorInstance1764390000000 } from './migrations/1764390000000-collector-instance';
 
 export const entities = [
   VcenterEntity,
@@ -25,6 +26,7 @@ export const migrations = [
   Membership1764100000000,
   InventorySnapshots1764100000001,
   VcenterEvents1764100000002,
+  CollectorInstance1764390000000,
 ];
 
 /**
