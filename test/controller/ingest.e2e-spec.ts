@@ -1,6 +1,7 @@
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { waitFor } from '../support/processes';
 import {
   client,
   connect,
@@ -356,13 +357,15 @@ describe('inventory snapshots and events on PostgreSQL', () => {
     ]);
     expect(await databaseState(db)).toEqual(before);
     expect(await lastKey()).toBe(14);
-    expect(
+    // The log line arrives through the process's stdout, a moment after the reply.
+    const refusal = await waitFor('the refusal in the log', async () =>
       controller
         .logs()
-        .some((line) =>
+        .find((line) =>
           String(line.message).includes('key 2147483647 is more than ingest.maxEventKeyAdvance'),
         ),
-    ).toBe(true);
+    );
+    expect(refusal).toMatchObject({ level: 'warn', message: expect.stringContaining('vc-ingest') });
     // A key within the bound (here 1,000,000) is taken.
     const near = await api.post(
       '/api/v1/events',

@@ -25,30 +25,9 @@ export class EventsService {
    * `ingest.maxEventKeyAdvance` of the stored last key; an admin's backfill is trusted with both.
    */
   async store(batch: EventBatchDto, origin: 'collector' | 'backfill'): Promise<EventBatchResultView> {
-    const { windowPastDays, windowFutureMinutes, maxEventKeyAdvance } = this.config.ingest;
-    if (origin === 'collector') {
-      const window = ingestWindow(new Date(), windowPastDays, windowFutureMinutes);
-      const outside = batch.events.findIndex((event) => !inWindow(new Date(event.createdTime), window));
-      if (outside >= 0) {
-        throw badRequest(
-          `events.${outside}.createdTime`,
-          `createdTime ${batch.events[outside].createdTime} is outside the ingest window ` +
-            `${window.from.toISOString()} to ${window.to.toISOString()}; older events go through POST /api/v1/events/backfill`,
-        );
-      }
-    }
     const vcenter = await this.vcenters.findByIdOrName(batch.vcenter);
     if (!vcenter) throw notFound('vcenter', `no vCenter with id or name ${batch.vcenter}`);
-    if (origin === 'collector') {
-      const storedLastKey = await this.events.lastKey(vcenter.id);
-      const keys = batch.events.map((event) => event.key);
-      const ahead = firstKeyTooFarAhead(keys, storedLastKey, maxEventKeyAdvance);
-      if (ahead >= 0) {
-        const problem = `key ${keys[ahead]} is more than ingest.maxEventKeyAdvance (${maxEventKeyAdvance}) ahead of the stored last key ${storedLastKey}`;
-        this.logger.warn(`events ${vcenter.name}: batch of ${keys.length} refused: ${problem}`);
-        throw badRequest(`events.${ahead}.key`, problem);
-      }
-    }
+    if (origin === 'collector') await this.assertWithinBounds(batch, vcenter);
     const byKey = new Map<number, EventDto>();
     for (const event of batch.events) if (!byKey.has(event.key)) byKey.set(event.key, event);
     const unique = [...byKey.values()];
@@ -71,6 +50,31 @@ export class EventsService {
       duplicates: batch.events.length - stored,
       lastKey,
     };
+  }
+
+  /** A collector's batch: every createdTime inside the ingest window, no key too far ahead of the stored last key. */
+  private async assertWithinBounds(
+    batch: EventBatchDto,
+    vcenter: { id: string; name: string },
+  ): Promise<void> {
+    const { windowPastDays, windowFutureMinutes, maxEventKeyAdvance } = this.config.ingest;
+    const window = ingestWindow(new Date(), windowPastDays, windowFutureMinutes);
+    const outside = batch.events.findIndex((event) => !inWindow(new Date(event.createdTime), window));
+    if (outside >= 0) {
+      throw badRequest(
+        `events.${outside}.createdTime`,
+        `createdTime ${batch.events[outside].createdTime} is outside the ingest window ` +
+          `${window.from.toISOString()} to ${window.to.toISOString()}; older events go through POST /api/v1/events/backfill`,
+      );
+    }
+    const storedLastKey = await this.events.lastKey(vcenter.id);
+    const keys = batch.events.map((event) => event.key);
+    const ahead = firstKeyTooFarAhead(keys, storedLastKey, maxEventKeyAdvance);
+    if (ahead >= 0) {
+      const problem = `key ${keys[ahead]} is more than ingest.maxEventKeyAdvance (${maxEventKeyAdvance}) ahead of the stored last key ${storedLastKey}`;
+      this.logger.warn(`events ${vcenter.name}: batch of ${keys.length} refused: ${problem}`);
+      throw badRequest(`events.${ahead}.key`, problem);
+    }
   }
 
   async lastKey(vcenterId: string): Promise<LastEventKeyView> {
