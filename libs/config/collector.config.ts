@@ -40,6 +40,14 @@ export class ControllerClientConfig {
   @IsInt()
   @Min(1)
   timeoutSeconds = 10;
+
+  @Doc(
+    'longest wait between two registration attempts after failures or refusals (the wait doubles from 2 s; a longer Retry-After on 429 is honoured)',
+  )
+  @IsInt()
+  @Min(2)
+  @Max(3600)
+  maxRetryDelaySeconds = 60;
 }
 
 export class MemberConfig {
