@@ -49,6 +49,8 @@ export class Cluster {
     readonly vcenter: { url: string; username: string; password: string; stop(): Promise<unknown> },
     readonly controller: RunningApp,
     private readonly options: ClusterOptions,
+    /** The simulator, when the cluster started one (for its admin API). */
+    readonly simulator?: RunningApp,
   ) {}
 
   static async start(
@@ -57,8 +59,9 @@ export class Cluster {
   ): Promise<Cluster> {
     const database = await createTestDatabase();
     let target = vcenter;
+    let simulator: RunningApp | undefined;
     if (!target) {
-      const simulator = await startSimulator({
+      simulator = await startSimulator({
         VCC_TLS_ENABLED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '3',
@@ -69,7 +72,7 @@ export class Cluster {
         url: `${simulator.url}/sdk`,
         username: 'user',
         password: 'pass',
-        stop: () => simulator.stop(),
+        stop: () => simulator!.stop(),
       };
     }
     const controller = await startApp('controller', {
@@ -99,7 +102,7 @@ export class Cluster {
         ]),
       },
     });
-    return new Cluster(database, target, controller, options);
+    return new Cluster(database, target, controller, options, simulator);
   }
 
   sinkConfig(): Record<string, unknown> {
