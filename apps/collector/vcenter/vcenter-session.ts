@@ -143,10 +143,19 @@ export class VcenterSession {
     ) {
       const changed = await this.watch.changes();
       if (changed !== 'resync') {
-        if (changed.length) await this.readAgain(client, changed);
-        return;
+        try {
+          if (changed.length) await this.readAgain(client, changed);
+          return;
+        } catch (error) {
+          // The events are consumed: only a full read still brings these changes in.
+          this.logger.warn(
+            `${this.connection.name}: reading changed inventory objects failed (${(error as Error).message}); reading the inventory whole`,
+          );
+        }
       }
     }
+    // Until a full read succeeds, every call tries one.
+    this.fullRead = undefined;
     const started = Date.now();
     await this.watch.start(client);
     this.live.replace(await client.inventoryObjects(this.options.maxObjects), Math.floor(Date.now() / 1000));
