@@ -113,8 +113,9 @@ export class PrometheusSink implements Sink {
     const time = Number(lines.toString('latin1', timeAt + 1, end));
     const latest = this.latestBySeries.get(key);
     if (latest === undefined) {
-      const line = { ...parseSeriesKey(key), fields: lines.toString('utf8', fieldsAt + 1, timeAt), time };
-      this.latestBySeries.set(key, { ...line, writtenAt: now });
+      const fields = lines.toString('utf8', fieldsAt + 1, timeAt);
+      const line: LatestLine = { ...parseSeriesKey(key), fields, time, writtenAt: now };
+      this.latestBySeries.set(key, line);
       for (const [name] of fieldValues(line)) this.gauge(name);
     } else if (time >= latest.time) {
       latest.fields = lines.toString('utf8', fieldsAt + 1, timeAt);
