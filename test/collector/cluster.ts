@@ -29,7 +29,10 @@ export interface Sink {
 }
 
 export interface ClusterOptions {
-  sink: Sink;
+  /** Where collectors write; `prometheus` serves the samples on each collector's /metrics. */
+  sink: Sink | { kind: 'prometheus' };
+  /** The vCenter's counters, instead of COUNTERS. */
+  counters?: typeof COUNTERS;
   /** Simulator settings (VCC_* variables). */
   simulator?: Record<string, string>;
   /** Collector settings for every collector (VCC_* variables). */
@@ -97,7 +100,7 @@ export class Cluster {
             realtimeIntervalSeconds: 20,
             historicalIntervalSeconds: 300,
             requestBudget: 6,
-            counters: COUNTERS,
+            counters: options.counters ?? COUNTERS,
           },
         ]),
       },
@@ -106,10 +109,15 @@ export class Cluster {
   }
 
   sinkConfig(): Record<string, unknown> {
-    const { kind, server } = this.options.sink;
-    return kind === 'influxdb-v2'
-      ? { type: 'influxdb-v2', url: server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' }
-      : { type: 'influxdb-v1', url: server.url, database: 'vcc' };
+    const sink = this.options.sink;
+    switch (sink.kind) {
+      case 'influxdb-v2':
+        return { type: 'influxdb-v2', url: sink.server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' };
+      case 'influxdb-v1':
+        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc' };
+      case 'prometheus':
+        return { type: 'prometheus' };
+    }
   }
 
   async startCollector(name: string): Promise<RunningApp> {
