@@ -11,10 +11,11 @@ import { hostname } from 'node:os';
 import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
 import { PerfPool } from './collection/perf-pool';
 import { nextBoundary } from './collection/windows';
-import { ControllerClient, ControllerError, controllerTls } from './controller/controller.client';
-import type { Assignment, CycleStats } from './controller/controller.types';
+import { ControllerClient, controllerTls } from './controller/controller.client';
+import type { Assignment, AssignmentResponse } from './controller/controller.types';
 import { EventTail } from './events/event-tail';
 import { AssignmentTracker } from './membership/assignment.tracker';
+import { Membership } from './membership/membership';
 import { CollectorMetrics } from './observability/collector.metrics';
 import { CycleHealth } from './observability/cycle-health';
 import { createSinks } from './sinks/sinks.factory';
@@ -44,11 +45,8 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private readonly events: EventTail;
   private readonly timers = new Map<Schedule, { timer: NodeJS.Timeout; boundary: number }>();
   private readonly running = new Map<Schedule, Promise<void>>();
-  private heartbeatTimer?: NodeJS.Timeout;
+  private readonly membership: Membership;
   private stopping = false;
-  private drained = false;
-  private pendingStats?: CycleStats;
-  private lastControllerError: string | null = null;
   private readonly last: Partial<Record<Schedule, { result: CycleResult; at: number }>> = {};
   private lastSuccessAt: Partial<Record<Schedule, number>> = {};
   private readonly cycleHealth: CycleHealth;
@@ -93,19 +91,31 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       },
     );
     if (config.sinks.length === 0) this.logger.warn('no sinks configured: samples are read and discarded');
+    this.membership = new Membership(
+      this.controller,
+      this.tracker,
+      {
+        name: config.member.name || hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
+        version: identity.version,
+        capacity: config.member.capacity,
+        preferredVcenter: config.member.preferredVcenter,
+        maxRetryDelayMs: config.controller.maxRetryDelaySeconds * 1000,
+      },
+      (response, before) => this.onAssignment(response, before),
+    );
     this.snapshots = new InventorySnapshots(this.controller);
     this.events = new EventTail(this.controller);
     health.register('collector', () => this.health());
   }
 
   onApplicationBootstrap(): void {
-    void this.heartbeat();
+    this.membership.start();
     for (const schedule of SCHEDULES) this.scheduleNext(schedule);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.heartbeatTimer);
+    this.membership.stop();
     for (const { timer } of this.timers.values()) clearTimeout(timer);
     this.logger.log('stopping: letting running cycles finish');
     await Promise.allSettled(this.running.values());
@@ -116,7 +126,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       );
     await this.writer.close();
     const id = this.tracker.collectorId;
-    if (id && !this.drained) {
+    if (id && !this.membership.drained) {
       await this.controller.deregister(id).then(
         () => this.logger.log('deregistered'),
         (error: Error) => this.logger.warn(`could not deregister: ${error.message}`),
@@ -128,53 +138,16 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
 
   // --- membership ---------------------------------------------------------------------------
 
-  private async heartbeat(): Promise<void> {
-    if (this.stopping || this.drained) return;
-    let delayMs = 2000;
-    try {
-      const id = this.tracker.collectorId;
-      const response = id
-        ? await this.controller.heartbeat(id, this.pendingStats)
-        : await this.controller.register({
-            name: this.config.member.name || hostname().replace(/[^A-Za-z0-9._-]/g, '-'),
-            version: this.identity.version,
-            capacity: this.config.member.capacity,
-            ...(this.config.member.preferredVcenter
-              ? { preferredVcenter: this.config.member.preferredVcenter }
-              : {}),
-          });
-      if (!id) this.logger.log(`registered as ${response.collectorId}`);
-      const before = this.tracker.latest;
-      this.tracker.update(response, Date.now());
-      this.pendingStats = undefined;
-      this.lastControllerError = null;
-      // A first or changed assignment may bring a shorter interval than the one the timers were armed with.
-      for (const schedule of SCHEDULES) this.scheduleNext(schedule);
-      this.metrics.fenced.set(0);
-      const latest = response.assignment;
-      if (latest && (before?.epoch !== latest.epoch || before?.vcenter.id !== latest.vcenter.id)) {
-        this.logger.log(
-          `assignment: ${latest.vcenter.name} epoch ${latest.epoch}, groups [${latest.groupIndices.join(',')}] of ${latest.groupCount} from ${latest.effectiveFrom}${latest.paused ? ' (paused)' : ''}`,
-        );
-      }
-      delayMs = response.heartbeatIntervalSeconds * 1000;
-    } catch (error) {
-      if (error instanceof ControllerError && error.status === 410 && /drained/.test(error.message)) {
-        this.drained = true;
-        this.tracker.forget();
-        this.logger.warn('drained by an admin: collecting nothing more; stop this collector');
-        return;
-      }
-      if (error instanceof ControllerError && (error.status === 410 || error.status === 404)) {
-        this.logger.warn(`${error.message}; registering again`);
-        this.tracker.forget();
-        delayMs = 0;
-      } else {
-        this.lastControllerError = (error as Error).message;
-        this.logger.warn(`heartbeat failed: ${this.lastControllerError}`);
-      }
+  private onAssignment(response: AssignmentResponse, before: Assignment | null): void {
+    // A first or changed assignment may bring a shorter interval than the one the timers were armed with.
+    for (const schedule of SCHEDULES) this.scheduleNext(schedule);
+    this.metrics.fenced.set(0);
+    const latest = response.assignment;
+    if (latest && (before?.epoch !== latest.epoch || before?.vcenter.id !== latest.vcenter.id)) {
+      this.logger.log(
+        `assignment: ${latest.vcenter.name} epoch ${latest.epoch}, groups [${latest.groupIndices.join(',')}] of ${latest.groupCount} from ${latest.effectiveFrom}${latest.paused ? ' (paused)' : ''}`,
+      );
     }
-    this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
   }
 
   // --- cycles -------------------------------------------------------------------------------
@@ -248,14 +221,14 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
         `${schedule} cycle ${result.boundary.toISOString()}: ${result.entitiesCollected}/${result.entitiesAssigned} entities, ${result.requests} requests (${result.failedRequests} failed, ${result.refusedRequests} refused), ${result.points} points in ${result.durationMs} ms`,
       );
       if (schedule === 'realtime') {
-        this.pendingStats = {
+        this.membership.report({
           cycleStart: result.boundary.toISOString(),
           entitiesAssigned: result.entitiesAssigned,
           entitiesCollected: result.entitiesCollected,
           points: result.points,
           durationMs: result.durationMs,
           errors: result.failedRequests,
-        };
+        });
         await this.snapshots.maybePost(boundary, assignment, this.session!);
         await this.events.maybeTail(assignment, this.session!);
         // Historical cycles come every 5 minutes or more: after a new assignment, catch up at once.
@@ -323,7 +296,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
     const staleAfter = 3 * this.intervalSeconds('realtime') * 1000;
     const lastSuccess = this.lastSuccessAt.realtime ?? this.startedAt;
     const stale = expected && now - lastSuccess > staleAfter;
-    const fenced = !this.drained && this.tracker.fenced(now);
+    const fenced = !this.membership.drained && this.tracker.fenced(now);
     const failing = this.cycleHealth.problem;
     const details = {
       collectorId: this.tracker.collectorId ?? null,
@@ -337,15 +310,14 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       cycles: this.cycles,
       bufferedLines: this.writer.bufferedLines,
       lastError: this.cycleHealth.lastError,
-      controllerError: this.lastControllerError,
       failedCyclesInARow: this.cycleHealth.failedCyclesInARow,
       stale,
       fenced,
-      drained: this.drained,
+      drained: this.membership.drained,
     };
     if (stale || fenced || failing) {
       const reason = fenced
-        ? `cannot reach the controller within its lease${this.lastControllerError ? `: ${this.lastControllerError}` : ''}`
+        ? (this.membership.problem ?? 'cannot reach the controller within its lease')
         : (failing ?? 'no successful realtime cycle lately');
       throw Object.assign(new Error(reason), { details });
     }

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { AuthModule } from '@vcc/auth';
 import { ControllerConfig } from '@vcc/config';
 import { DatabaseModule } from '@vcc/database';
@@ -19,6 +18,7 @@ import { CollectorRepository } from './membership/collector.repository';
 import { LeaseReaperCron } from './membership/lease-reaper.cron';
 import { MembershipController } from './membership/membership.controller';
 import { MembershipService } from './membership/membership.service';
+import { RegistrationLimiter } from './membership/registration-limiter';
 import { RebalancingController } from './rebalancing/rebalancing.controller';
 import { RebalancingService } from './rebalancing/rebalancing.service';
 import { ControllerMetrics } from './status/controller-metrics';
@@ -40,8 +40,6 @@ export class ControllerModule {
         DatabaseModule.forRoot(config.database),
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
-        // Only the register route uses the ThrottlerGuard.
-        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.membership.registerLimitPerMinute }]),
       ],
       controllers: [
         VcentersController,
@@ -60,6 +58,7 @@ export class ControllerModule {
         VcenterImportService,
         CollectorRepository,
         MembershipService,
+        RegistrationLimiter,
         LeaseReaperCron,
         RebalancingService,
         PartitionRepository,

@@ -43,6 +43,14 @@ export class ControllerClientConfig {
   timeoutSeconds = 10;
 
   @Doc(
+    'longest wait between two registration attempts after failures or refusals (the wait doubles from 2 s; a longer Retry-After on 429 is honoured)',
+  )
+  @IsInt()
+  @Min(2)
+  @Max(3600)
+  maxRetryDelaySeconds = 60;
+
+  @Doc(
     "PEM CA bundle that signed the controller's certificate (https URLs); unset trusts the system's CAs only",
   )
   @IsOptional()

@@ -166,7 +166,9 @@ export class MembershipConfig {
   @Max(300)
   boundaryMarginSeconds = 5;
 
-  @Doc('registrations accepted per client address per minute; more get 429 with Retry-After')
+  @Doc(
+    'valid registrations accepted per collector token and client address per minute; more get 429 with Retry-After',
+  )
   @IsInt()
   @Min(1)
   registerLimitPerMinute = 60;
@@ -185,6 +187,28 @@ export class IngestConfig {
   @Min(0)
   @Max(24)
   partitionMonthsAhead = 2;
+
+  @Doc(
+    'days before now that collectors may post event and snapshot times for; older history goes through the admin backfill route (POST /api/v1/events/backfill)',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  windowPastDays = 35;
+
+  @Doc('minutes after now that collectors may post event and snapshot times for (clock skew)')
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  windowFutureMinutes = 15;
+
+  @Doc(
+    "how far a collector's event key may be ahead of the vCenter's stored last key; a batch with a key further ahead is refused and logged, since the event tail resumes after the highest key",
+  )
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  maxEventKeyAdvance = 1_000_000;
 }
 
 export class VcenterTlsConfig {

@@ -10,6 +10,7 @@ import { Vcenter1764000000000 } from './migrations/1764000000000-vcenter';
 import { Membership1764100000000 } from './migrations/1764100000000-membership';
 import { InventorySnapshots1764100000001 } from './migrations/1764100000001-inventory-snapshots';
 import { VcenterEvents1764100000002 } from './migrations/1764100000002-vcenter-events';
+import { CollectorInstance1764390000000 } from './migrations/1764390000000-collector-instance';
 import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter-name-case';
 
 export const entities = [
@@ -26,6 +27,7 @@ export const migrations = [
   Membership1764100000000,
   InventorySnapshots1764100000001,
   VcenterEvents1764100000002,
+  CollectorInstance1764390000000,
   VcenterNameCase1764400000000,
 ];
 

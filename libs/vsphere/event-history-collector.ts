@@ -121,6 +121,52 @@ export async function readEvents(
   return options.maxEvents !== undefined ? events.slice(0, options.maxEvents) : events;
 }
 
+/**
+ * A long-lived EventHistoryCollector (EventManager.CreateCollectorForEvents), read forward with
+ * ReadNextEvents: events vCenter posts after it was created and that match its filter show up in
+ * later reads, so an empty read is one cheap call. It belongs to the session that created it and
+ * is gone after a re-login: `valid` turns false, and the owner opens a new one (and must assume it
+ * missed events in between).
+ * https://developer.broadcom.com/xapis/vsphere-web-services-api/latest/vim.event.EventHistoryCollector.html
+ */
+export class EventHistoryCollector {
+  private constructor(
+    private readonly session: VimSession,
+    private readonly ref: MoRef,
+    private readonly login: number,
+  ) {}
+
+  static async open(session: VimSession, filter: EventFilter): Promise<EventHistoryCollector> {
+    const eventManager = requireEventManager(session);
+    return session.withRelogin(async () => {
+      const ref = await session.invoke<MoRef>('CreateCollectorForEvents', eventManager, {
+        filter: filterSpec(filter),
+      });
+      return new EventHistoryCollector(session, ref, session.relogins);
+    });
+  }
+
+  /** False once the session logged in again: the collector went with the old login. */
+  get valid(): boolean {
+    return this.session.relogins === this.login;
+  }
+
+  /** The events after the last read, oldest first, `pageSize` per call until a short page. */
+  async readNext(pageSize = 1000): Promise<VcenterEvent[]> {
+    const raw: RawEvent[] = [];
+    for (;;) {
+      const page = await this.session.invoke<RawEvent[]>('ReadNextEvents', this.ref, { maxCount: pageSize });
+      raw.push(...page);
+      if (page.length < pageSize) break;
+    }
+    return raw.map(toEvent).sort((a, b) => a.key - b.key);
+  }
+
+  async destroy(): Promise<void> {
+    if (this.valid) await this.session.invoke('DestroyCollector', this.ref).catch(() => undefined);
+  }
+}
+
 /** EventManager.QueryEvents: the latest events matching the filter (vCenter returns at most 1000). */
 export async function queryEvents(session: VimSession, filter: EventFilter = {}): Promise<VcenterEvent[]> {
   const raw = await session.call<RawEvent[]>('QueryEvents', requireEventManager(session), {

@@ -17,6 +17,8 @@ export interface Inventory {
   hosts: HostInventory[];
   clusters: ClusterInventory[];
   datastores: DatastoreInventory[];
+  /** runtime.bootTime of powered-on VMs and hosts where vCenter has it, in ms: their realtime samples start there. */
+  bootTimeByMoref: Map<string, number>;
 }
 
 /**
@@ -30,6 +32,7 @@ export const INVENTORY_PROPERTIES: Readonly<Record<string, readonly string[]>> =
     'resourcePool',
     'runtime.powerState',
     'runtime.host',
+    'runtime.bootTime',
     'config.uuid',
     'config.instanceUuid',
     'config.template',
@@ -51,6 +54,7 @@ export const INVENTORY_PROPERTIES: Readonly<Record<string, readonly string[]>> =
     'runtime.connectionState',
     'runtime.powerState',
     'runtime.inMaintenanceMode',
+    'runtime.bootTime',
   ],
   ComputeResource: ['name', 'parent'],
   ClusterComputeResource: ['name', 'parent'],
@@ -62,25 +66,55 @@ export const INVENTORY_PROPERTIES: Readonly<Record<string, readonly string[]>> =
 
 const GB = 1024 ** 3;
 
+const INVENTORY_PROP_SET: PropertySpec[] = Object.entries(INVENTORY_PROPERTIES).map(([type, paths]) => ({
+  type,
+  pathSet: [...paths],
+}));
+
 /**
  * The whole inventory through one PropertyCollector query over one ContainerView on the root
  * folder, read page by page (RetrievePropertiesEx/ContinueRetrievePropertiesEx), never one call per
  * object.
  */
 export async function retrieveInventory(session: VimSession, maxObjects = 1000): Promise<Inventory> {
-  const types = Object.keys(INVENTORY_PROPERTIES);
-  const propSet: PropertySpec[] = types.map((type) => ({ type, pathSet: [...INVENTORY_PROPERTIES[type]] }));
-  const objects = await session.withRelogin(() =>
-    withContainerView(session, types, (view) =>
+  return buildInventory(await retrieveInventoryObjects(session, maxObjects));
+}
+
+/** The objects `retrieveInventory` builds the inventory from, for callers that keep and update them. */
+export function retrieveInventoryObjects(session: VimSession, maxObjects = 1000): Promise<ObjectContent[]> {
+  return session.withRelogin(() =>
+    withContainerView(session, Object.keys(INVENTORY_PROPERTIES), (view) =>
       retrieveProperties(
         session,
-        propSet,
+        INVENTORY_PROP_SET,
         [{ obj: view, skip: true, selectSet: [containerViewTraversal] }],
         maxObjects,
       ),
     ),
   );
-  return buildInventory(objects);
+}
+
+/**
+ * The inventory properties of the given objects only, in one RetrievePropertiesEx call: for
+ * updating a kept inventory after vCenter reported changes. Objects that no longer exist are left
+ * out of the result (reportMissingObjectsInResults) instead of failing the whole call.
+ */
+export async function retrieveInventoryObjectsByRef(
+  session: VimSession,
+  refs: readonly MoRef[],
+): Promise<ObjectContent[]> {
+  if (refs.length === 0) return [];
+  const objects = await session.withRelogin(() =>
+    retrieveProperties(
+      session,
+      INVENTORY_PROP_SET,
+      refs.map((obj) => ({ obj })),
+      Math.max(refs.length, 1),
+      { reportMissingObjectsInResults: true },
+    ),
+  );
+  // vCenter reports a missing object as an ObjectContent with no properties and a fault in missingSet.
+  return objects.filter((object) => Object.keys(object.props).length > 0);
 }
 
 /** Resolves names, clusters, datacenters and folder paths from the objects of one query. */
@@ -110,8 +144,11 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
   const hosts: HostInventory[] = [];
   const clusters: ClusterInventory[] = [];
   const datastores: DatastoreInventory[] = [];
+  const bootTimeByMoref = new Map<string, number>();
   for (const object of byRef.values()) {
     const p = object.props;
+    if (p['runtime.bootTime'] instanceof Date)
+      bootTimeByMoref.set(object.obj.value, p['runtime.bootTime'].getTime());
     switch (object.obj.type) {
       case 'VirtualMachine': {
         const host = get(p['runtime.host']);
@@ -177,12 +214,12 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
         break;
     }
   }
-  const byMoref = (a: { moref: string }, b: { moref: string }): number => compareMorefs(a.moref, b.moref);
   return {
-    vms: vms.sort(byMoref),
-    hosts: hosts.sort(byMoref),
-    clusters: clusters.sort(byMoref),
-    datastores: datastores.sort(byMoref),
+    vms: sortByMoref(vms),
+    hosts: sortByMoref(hosts),
+    clusters: sortByMoref(clusters),
+    datastores: sortByMoref(datastores),
+    bootTimeByMoref,
   };
 }
 
@@ -207,7 +244,30 @@ function round3(value: number): number {
 
 /** vm-9 before vm-10: morefs compare by prefix, then numerically. */
 export function compareMorefs(a: string, b: string): number {
-  const [, pa, na] = /^(.*?)(\d*)$/.exec(a)!;
-  const [, pb, nb] = /^(.*?)(\d*)$/.exec(b)!;
-  return pa === pb ? Number(na || 0) - Number(nb || 0) || a.localeCompare(b) : pa.localeCompare(pb);
+  return compareKeys(morefKey(a), morefKey(b));
+}
+
+interface MorefKey {
+  moref: string;
+  prefix: string;
+  number: number;
+}
+
+function morefKey(moref: string): MorefKey {
+  const [, prefix, digits] = /^(.*?)(\d*)$/.exec(moref)!;
+  return { moref, prefix, number: Number(digits || 0) };
+}
+
+function compareKeys(a: MorefKey, b: MorefKey): number {
+  return a.prefix === b.prefix
+    ? a.number - b.number || a.moref.localeCompare(b.moref)
+    : a.prefix.localeCompare(b.prefix);
+}
+
+/** Rows in compareMorefs order, each moref parsed once: inventories are rebuilt often and hold 10^4–10^5 rows. */
+function sortByMoref<T extends { moref: string }>(rows: T[]): T[] {
+  return rows
+    .map((row) => ({ row, key: morefKey(row.moref) }))
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ row }) => row);
 }

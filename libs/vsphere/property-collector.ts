@@ -44,9 +44,10 @@ export async function retrieveProperties(
   propSet: PropertySpec[],
   objectSet: ObjectSpec[],
   maxObjects = 1000,
+  options: { reportMissingObjectsInResults?: boolean } = {},
 ): Promise<ObjectContent[]> {
   const collector = session.serviceContent.propertyCollector;
-  const specSet = [{ propSet, objectSet: objectSet.map(objectSpecArg) }];
+  const specSet = [{ propSet, objectSet: objectSet.map(objectSpecArg), ...options }];
   const objects: ObjectContent[] = [];
   let page = await session.invoke<RawRetrieveResult | undefined>('RetrievePropertiesEx', collector, {
     specSet,

@@ -1,15 +1,22 @@
 import type { EntityKind } from './inventory.types';
 import {
+  EventHistoryCollector,
   readEvents,
   queryEvents,
   type EventFilter,
   type ReadEventsOptions,
   type VcenterEvent,
 } from './event-history-collector';
-import { retrieveInventory, type Inventory } from './inventory';
+import {
+  retrieveInventory,
+  retrieveInventoryObjects,
+  retrieveInventoryObjectsByRef,
+  type Inventory,
+} from './inventory';
 import type { EntityTags } from './line-protocol';
 import { PerformanceManager, type PerfMetricId } from './performance-manager';
 import type { PlannedSpec } from './perf/query-planner';
+import type { ObjectContent } from './property-collector';
 import { PreparedQueryPerf, type QueryWindow } from './perf/query-perf.request';
 import { postQueryPerf } from './perf/query-perf.transport';
 import type { CounterField } from './perf/query-perf.parser';
@@ -60,6 +67,21 @@ export class VsphereClient {
 
   inventory(maxObjects?: number): Promise<Inventory> {
     return retrieveInventory(this.session, maxObjects);
+  }
+
+  /** The objects the inventory is built from (`buildInventory`), for keeping and updating it. */
+  inventoryObjects(maxObjects?: number): Promise<ObjectContent[]> {
+    return retrieveInventoryObjects(this.session, maxObjects);
+  }
+
+  /** The inventory objects of the given morefs that still exist. */
+  inventoryObjectsByRef(refs: readonly MoRef[]): Promise<ObjectContent[]> {
+    return retrieveInventoryObjectsByRef(this.session, refs);
+  }
+
+  /** An event history collector kept open, to read new events cheaply cycle after cycle. */
+  openEventCollector(filter: EventFilter): Promise<EventHistoryCollector> {
+    return EventHistoryCollector.open(this.session, filter);
   }
 
   readEvents(options?: ReadEventsOptions): Promise<VcenterEvent[]> {

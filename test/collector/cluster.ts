@@ -29,7 +29,10 @@ export interface Sink {
 }
 
 export interface ClusterOptions {
-  sink: Sink;
+  /** Where collectors write; `prometheus` serves the samples on each collector's /metrics. */
+  sink: Sink | { kind: 'prometheus' };
+  /** The vCenter's counters, instead of COUNTERS. */
+  counters?: typeof COUNTERS;
   /** Simulator settings (VCC_* variables). */
   simulator?: Record<string, string>;
   /** Controller settings (VCC_* variables). */
@@ -51,6 +54,8 @@ export class Cluster {
     readonly vcenter: { url: string; username: string; password: string; stop(): Promise<unknown> },
     readonly controller: RunningApp,
     private readonly options: ClusterOptions,
+    /** The simulator, when the cluster started one (for its admin API). */
+    readonly simulator?: RunningApp,
   ) {}
 
   static async start(
@@ -59,8 +64,9 @@ export class Cluster {
   ): Promise<Cluster> {
     const database = await createTestDatabase();
     let target = vcenter;
+    let simulator: RunningApp | undefined;
     if (!target) {
-      const simulator = await startSimulator({
+      simulator = await startSimulator({
         VCC_HTTP_TLS_SELF_SIGNED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '3',
@@ -71,7 +77,7 @@ export class Cluster {
         url: `${simulator.url}/sdk`,
         username: 'user',
         password: 'pass',
-        stop: () => simulator.stop(),
+        stop: () => simulator!.stop(),
       };
     }
     const controller = await startApp('controller', {
@@ -96,20 +102,25 @@ export class Cluster {
             realtimeIntervalSeconds: 20,
             historicalIntervalSeconds: 300,
             requestBudget: 6,
-            counters: COUNTERS,
+            counters: options.counters ?? COUNTERS,
           },
         ]),
         ...options.controller,
       },
     });
-    return new Cluster(database, target, controller, options);
+    return new Cluster(database, target, controller, options, simulator);
   }
 
   sinkConfig(): Record<string, unknown> {
-    const { kind, server } = this.options.sink;
-    return kind === 'influxdb-v2'
-      ? { type: 'influxdb-v2', url: server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' }
-      : { type: 'influxdb-v1', url: server.url, database: 'vcc' };
+    const sink = this.options.sink;
+    switch (sink.kind) {
+      case 'influxdb-v2':
+        return { type: 'influxdb-v2', url: sink.server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' };
+      case 'influxdb-v1':
+        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc' };
+      case 'prometheus':
+        return { type: 'prometheus' };
+    }
   }
 
   async startCollector(name: string, env: Record<string, string> = {}): Promise<RunningApp> {

@@ -1,7 +1,15 @@
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { client, connect, startController, vcenterBody, type ControllerClient } from './controller-harness';
+import { waitFor } from '../support/processes';
+import {
+  client,
+  connect,
+  databaseState,
+  startController,
+  vcenterBody,
+  type ControllerClient,
+} from './controller-harness';
 
 const HOUR_MS = 3_600_000;
 const thisHour = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
@@ -44,6 +52,22 @@ function host(i: number) {
     connectionState: 'connected',
     powerState: 'poweredOn',
     inMaintenance: i === 3,
+  };
+}
+
+function event(key: number, createdTime: string) {
+  return {
+    key,
+    chainId: key,
+    type: 'VmPoweredOffEvent',
+    createdTime,
+    userName: 'VSPHERE.LOCAL\\admin',
+    fullMessage: `app-${key} is powered off`,
+    datacenter: { moref: 'datacenter-1', name: 'dc-1' },
+    cluster: { moref: 'domain-c7', name: 'cluster-1' },
+    host: { moref: 'host-1', name: 'esx-1' },
+    vm: { moref: `vm-${key}`, name: `app-${key}` },
+    fields: { template: false },
   };
 }
 
@@ -216,31 +240,27 @@ describe('inventory snapshots and events on PostgreSQL', () => {
   });
 
   it('stores events once per key, in the partition of their month, and tells the last key', async () => {
-    const event = (key: number, createdTime: string) => ({
-      key,
-      chainId: key,
-      type: 'VmPoweredOffEvent',
-      createdTime,
-      userName: 'VSPHERE.LOCAL\\admin',
-      fullMessage: `app-${key} is powered off`,
-      datacenter: { moref: 'datacenter-1', name: 'dc-1' },
-      cluster: { moref: 'domain-c7', name: 'cluster-1' },
-      host: { moref: 'host-1', name: 'esx-1' },
-      vm: { moref: `vm-${key}`, name: `app-${key}` },
-      fields: { template: false },
-    });
     const empty = await api.get(`/api/v1/vcenters/${vcenterId}/events/last-key`, 'collector');
     expect(empty.body).toEqual({ vcenterId, lastKey: null });
 
-    // An event from a month long before the controller started gets its partition on demand.
+    // An admin's backfill of a month long before the controller started gets its partition on demand.
     const old = '2025-02-14T08:00:00.000Z';
     const recent = new Date(thisHour).toISOString();
+    const backfill = { vcenter: vcenterId, events: [event(10, old)] };
+    expect((await api.post('/api/v1/events/backfill', backfill, 'collector')).status).toBe(403);
+    expect((await api.post('/api/v1/events/backfill', backfill, 'admin')).body).toEqual({
+      vcenterId,
+      received: 1,
+      stored: 1,
+      duplicates: 0,
+      lastKey: 10,
+    });
     const first = await api.post(
       '/api/v1/events',
-      { vcenter: vcenterId, events: [event(10, old), event(11, recent), event(11, recent)] },
+      { vcenter: vcenterId, events: [event(10, recent), event(11, recent), event(11, recent)] },
       'collector',
     );
-    expect(first.body).toEqual({ vcenterId, received: 3, stored: 2, duplicates: 1, lastKey: 11 });
+    expect(first.body).toEqual({ vcenterId, received: 3, stored: 1, duplicates: 2, lastKey: 11 });
 
     // Two collectors racing with overlapping batches store each key once.
     const batches = await Promise.all([
@@ -281,4 +301,81 @@ describe('inventory snapshots and events on PostgreSQL', () => {
     const metrics = await (await fetch(`${controller.url}/metrics`)).text();
     expect(metrics).toContain('vcc_controller_ingested_rows_total{kind="event"} 5');
   });
+
+  const partitions = async (table: string): Promise<number> =>
+    (
+      await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = $1::regclass',
+        [table],
+      )
+    ).rows[0].n;
+
+  it("refuses a collector's events and snapshots outside the ingest window, creating no partition", async () => {
+    const before = await databaseState(db);
+    const eventPartitions = await partitions('vcenter_event');
+    // One event in each of 240 months, 1970 to 1989.
+    const months = Array.from({ length: 240 }, (_, i) =>
+      event(1000 + i, new Date(Date.UTC(1970, i, 15)).toISOString()),
+    );
+    const ancient = await api.post('/api/v1/events', { vcenter: vcenterId, events: months }, 'collector');
+    expect(ancient.status).toBe(400);
+    expect(ancient.body.fields).toEqual([
+      { field: 'events.0.createdTime', problems: [expect.stringContaining('outside the ingest window')] },
+    ]);
+    const ahead = new Date(Date.now() + 3_600_000).toISOString();
+    const future = await api.post(
+      '/api/v1/events',
+      { vcenter: vcenterId, events: [event(15, recentIso()), event(16, ahead)] },
+      'collector',
+    );
+    expect(future.status).toBe(400);
+    expect(future.body.fields[0].field).toBe('events.1.createdTime');
+
+    const snapshot = await post(shard(0, '1999-06-01T00:00:00.000Z'));
+    expect(snapshot.status).toBe(400);
+    expect(snapshot.body.fields[0].field).toBe('snapshotTime');
+    const nextHours = await post(shard(0, new Date(thisHour + 2 * HOUR_MS).toISOString()));
+    expect(nextHours.status).toBe(400);
+
+    expect(await partitions('vcenter_event')).toBe(eventPartitions);
+    expect(await databaseState(db)).toEqual(before);
+  });
+
+  it('refuses a key further ahead of the stored last key than the bound, logs it, and keeps the last key', async () => {
+    const lastKey = async () =>
+      (await api.get(`/api/v1/vcenters/${vcenterId}/events/last-key`, 'collector')).body.lastKey;
+    expect(await lastKey()).toBe(14);
+    const before = await databaseState(db);
+    const forged = await api.post(
+      '/api/v1/events',
+      { vcenter: vcenterId, events: [event(15, recentIso()), event(2_147_483_647, recentIso())] },
+      'collector',
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.body.fields).toEqual([
+      { field: 'events.1.key', problems: [expect.stringContaining('ingest.maxEventKeyAdvance')] },
+    ]);
+    expect(await databaseState(db)).toEqual(before);
+    expect(await lastKey()).toBe(14);
+    // The log line arrives through the process's stdout, a moment after the reply.
+    const refusal = await waitFor('the refusal in the log', async () =>
+      controller
+        .logs()
+        .find((line) =>
+          String(line.message).includes('key 2147483647 is more than ingest.maxEventKeyAdvance'),
+        ),
+    );
+    expect(refusal).toMatchObject({ level: 'warn', message: expect.stringContaining('vc-ingest') });
+    // A key within the bound (here 1,000,000) is taken.
+    const near = await api.post(
+      '/api/v1/events',
+      { vcenter: vcenterId, events: [event(14 + 1_000_000, recentIso())] },
+      'collector',
+    );
+    expect(near.body).toMatchObject({ stored: 1, lastKey: 1_000_014 });
+  });
 });
+
+function recentIso(): string {
+  return new Date(Date.now() - 60_000).toISOString();
+}

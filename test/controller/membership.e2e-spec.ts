@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -54,10 +55,13 @@ describe('collector membership and group assignment on PostgreSQL', () => {
     await database?.drop();
   });
 
+  // One collector instance per name: registering a name again is that instance registering again.
+  const instances = new Map<string, string>();
   async function register(name: string, extra: Record<string, unknown> = {}) {
+    if (!instances.has(name)) instances.set(name, randomUUID());
     const reply = await api.post(
       '/api/v1/collectors/register',
-      { name, version: '0.1.0', ...extra },
+      { name, instanceId: instances.get(name), version: '0.1.0', ...extra },
       'collector',
     );
     expect(reply.status).toBe(201);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -58,7 +59,12 @@ describe('two controller replicas on one database', () => {
       Array.from({ length: 50 }, (_, i) =>
         apis[i % 2].post(
           '/api/v1/collectors/register',
-          { name: `collector-${i}`, version: '1.0.0', ...(i % 5 === 0 ? { preferredVcenter: 'vc-3' } : {}) },
+          {
+            name: `collector-${i}`,
+            instanceId: randomUUID(),
+            version: '1.0.0',
+            ...(i % 5 === 0 ? { preferredVcenter: 'vc-3' } : {}),
+          },
           'collector',
         ),
       ),
@@ -96,7 +102,11 @@ describe('two controller replicas on one database', () => {
   });
 
   it('stays consistent under concurrent leaves, weight changes and re-registrations on both replicas', async () => {
-    const collectors = (await apis[0].get('/api/v1/collectors')).body as { id: string; name: string }[];
+    const collectors = (await apis[0].get('/api/v1/collectors')).body as {
+      id: string;
+      name: string;
+      instanceId: string;
+    }[];
     const before = sum(await epochs(db));
     const leaving = collectors.slice(0, 15);
     const heavier = collectors.slice(15, 25);
@@ -104,10 +114,14 @@ describe('two controller replicas on one database', () => {
     const replies = await Promise.all([
       ...leaving.map((c, i) => apis[i % 2].delete(`/api/v1/collectors/${c.id}`, 'collector')),
       ...heavier.map((c, i) => apis[(i + 1) % 2].put(`/api/v1/collectors/${c.id}/weight`, { weight: 3 })),
-      // The same name registering on both replicas at once: one registration replaces the other.
+      // An instance that lost its id registering on both replicas at once: one registration replaces the other.
       ...restarted.flatMap((c) =>
         apis.map((api) =>
-          api.post('/api/v1/collectors/register', { name: c.name, version: '1.0.1' }, 'collector'),
+          api.post(
+            '/api/v1/collectors/register',
+            { name: c.name, instanceId: c.instanceId, version: '1.0.1' },
+            'collector',
+          ),
         ),
       ),
     ]);

@@ -33,6 +33,12 @@ interface Target {
   name: string;
   /** vCenter's history collector pages move oldest to newest; vcsim's only hold the latest page, unordered. */
   pagesInTimeOrder: boolean;
+  /**
+   * vCenter appends new events to an open history collector, and ReadNextEvents returns them; vcsim
+   * 0.24's collector keeps the page it filled at creation, so the collector's inventory watch sees
+   * nothing there and inventories wait for their periodic read.
+   */
+  tailsEventHistory: boolean;
   start(): Promise<{
     url: string;
     username: string;
@@ -47,11 +53,13 @@ const targets: Target[] = [
   {
     name: 'vcsim',
     pagesInTimeOrder: false,
+    tailsEventHistory: false,
     start: () => startVcsim({ clusters: 2, hostsPerCluster: 2, vmsPerHost: 3 }),
   },
   {
     name: 'the vcc simulator',
     pagesInTimeOrder: true,
+    tailsEventHistory: true,
     start: async () => {
       const app = await startSimulator({
         VCC_HTTP_TLS_SELF_SIGNED: 'true',
@@ -351,6 +359,44 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
     expect(typed.vm).toEqual({ moref: expect.stringMatching(/^vm-/), name: expect.any(String) });
     const queried = await client.queryEvents({ since: new Date(0) });
     expect(queried.map((e) => e.key)).toEqual(expect.arrayContaining(keys.slice(-5)));
+  });
+
+  it('keeps an event history collector open: a later read returns the events posted since (where the target tails)', async () => {
+    const since = await client.currentTime();
+    const collector = await client.openEventCollector({ since });
+    try {
+      const first = await collector.readNext(5);
+      // vcsim posts an event for a login; the vcc simulator changes its inventory every second.
+      await new RawVim(sim.url).login(sim.username, sim.password);
+      if (!target.tailsEventHistory) {
+        expect(await collector.readNext(5)).toEqual([]);
+        return;
+      }
+      const later = await waitFor('a new event', async () => {
+        const events = await collector.readNext(5);
+        return events.length ? events : undefined;
+      });
+      const seen = new Set(first.map((e) => e.key));
+      expect(later.filter((e) => seen.has(e.key))).toEqual([]);
+      expect(Math.min(...later.map((e) => e.key))).toBeGreaterThan(Math.max(0, ...first.map((e) => e.key)));
+      expect(collector.valid).toBe(true);
+    } finally {
+      await collector.destroy();
+    }
+  });
+
+  it('reads the inventory objects of given morefs, leaving out those that no longer exist', async () => {
+    const { vms, hosts } = await client.inventory();
+    const objects = await client.inventoryObjectsByRef([
+      { type: 'VirtualMachine', value: vms[0].moref },
+      { type: 'VirtualMachine', value: 'vm-999999' },
+      { type: 'HostSystem', value: hosts[0].moref },
+    ]);
+    expect(objects.map((o) => [o.obj.value, o.props.name])).toEqual([
+      [vms[0].moref, vms[0].name],
+      [hosts[0].moref, hosts[0].name],
+    ]);
+    expect(objects[0].props['runtime.powerState']).toBe(vms[0].powerState);
   });
 
   it('logs in again, once, after the session was terminated from elsewhere', async () => {

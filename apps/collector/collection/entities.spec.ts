@@ -68,6 +68,7 @@ const inventory: Inventory = {
   ] as Inventory['hosts'],
   clusters: [{ moref: 'domain-c7', name: 'c1', datacenterName: 'dc1' }],
   datastores: [{ moref: 'datastore-9', name: 'ds 1', datacenterName: 'dc1', capacityGb: 1, freeGb: 1 }],
+  bootTimeByMoref: new Map([['vm-1', 1_700_000_000_900]]),
 };
 
 describe('entities', () => {
@@ -85,6 +86,7 @@ describe('entities', () => {
       beforeInstance: ',clustername=c1,dcname=dc1,esxhostname=esx1',
       afterInstance: ',moid=vm-1,rpname=Gold,vcenter=vc1,vmname=db\\ 1',
     });
+    expect(entities.map((e) => e.bootTime)).toEqual([1_700_000_000, null, null, null, null]);
   });
 
   it('splits the entities of a kind between the members of a group count without overlap or gap', () => {

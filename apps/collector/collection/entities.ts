@@ -9,6 +9,8 @@ export interface CollectEntity {
   type: 'VirtualMachine' | 'HostSystem' | 'ClusterComputeResource' | 'Datastore';
   path: string;
   tags: EntityTags;
+  /** When a VM or host was powered on (vCenter's runtime.bootTime), in epoch seconds: its realtime samples start there. */
+  bootTime: number | null;
 }
 
 export interface Filters {
@@ -45,6 +47,10 @@ function joinPath(...parts: (string | null)[]): string {
 /** Every entity of the inventory that can have performance data, with its tags and inventory path. */
 export function allEntities(inventory: Inventory, vcenter: string): CollectEntity[] {
   const entities: CollectEntity[] = [];
+  const bootTime = (moref: string): number | null => {
+    const ms = inventory.bootTimeByMoref.get(moref);
+    return ms === undefined ? null : Math.floor(ms / 1000);
+  };
   for (const vm of inventory.vms) {
     // Powered-off VMs and templates have no performance data; they stay in inventory snapshots.
     if (vm.powerState !== 'poweredOn' || vm.template) continue;
@@ -53,6 +59,7 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       kind: 'vm',
       type: 'VirtualMachine',
       path: joinPath(vm.datacenterName, 'vm', vm.folderPath, vm.name),
+      bootTime: bootTime(vm.moref),
       tags: entityTags({
         vcenter,
         moid: vm.moref,
@@ -71,6 +78,7 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       kind: 'host',
       type: 'HostSystem',
       path: joinPath(host.datacenterName, 'host', host.clusterName, host.name),
+      bootTime: bootTime(host.moref),
       tags: entityTags({
         vcenter,
         moid: host.moref,
@@ -86,6 +94,7 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       kind: 'cluster',
       type: 'ClusterComputeResource',
       path: joinPath(cluster.datacenterName, 'host', cluster.name),
+      bootTime: null,
       tags: entityTags({
         vcenter,
         moid: cluster.moref,
@@ -100,6 +109,7 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       kind: 'datastore',
       type: 'Datastore',
       path: joinPath(datastore.datacenterName, 'datastore', datastore.name),
+      bootTime: null,
       tags: entityTags({
         vcenter,
         moid: datastore.moref,

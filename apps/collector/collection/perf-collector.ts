@@ -17,7 +17,7 @@ import type { VcenterSession } from '../vcenter/vcenter-session';
 import { ownedEntities, type CollectEntity } from './entities';
 import type { PerfPool } from './perf-pool';
 import { Watermarks } from './watermarks';
-import { backfillStart, historicalWindow, realtimeWindow, type Window } from './windows';
+import { backfillStart, firstWindowStart, historicalWindow, realtimeWindow, type Window } from './windows';
 
 export type Schedule = 'realtime' | 'historical';
 
@@ -79,9 +79,10 @@ export class PerfCollector {
 
   /**
    * One cycle at `boundaryMs`. `leaseTtlSeconds` sizes the backfill of entities this collector did
-   * not own in its previous cycle; `backfillFrom` overrides it (for --once). Without
-   * `sinkDeadline`, lines the full write buffer refuses are read again next cycle; with it (--once,
-   * which has no next cycle), a request waits until then for the sinks to make room.
+   * not own in its previous cycle (entities new to the inventory backfill from their boot time
+   * instead); `backfillFrom` overrides both (for --once). Without `sinkDeadline`, lines the full
+   * write buffer refuses are read again next cycle; with it (--once, which has no next cycle), a
+   * request waits until then for the sinks to make room.
    */
   async collect(
     schedule: Schedule,
@@ -128,13 +129,11 @@ export class PerfCollector {
     const cycleSeconds =
       schedule === 'realtime' ? assignment.realtimeIntervalSeconds : assignment.historicalIntervalSeconds;
     const intervalId = schedule === 'realtime' ? facts.sampleSeconds : assignment.historicalIntervalSeconds;
-    const backfillFrom =
-      options.backfillFrom ??
-      backfillStart(
-        Math.floor(Date.parse(assignment.effectiveFrom) / 1000),
-        options.leaseTtlSeconds,
-        cycleSeconds,
-      );
+    const takeoverStart = backfillStart(
+      Math.floor(Date.parse(assignment.effectiveFrom) / 1000),
+      options.leaseTtlSeconds,
+      cycleSeconds,
+    );
 
     const windows = new Map<string, Window>();
     for (const entity of owned) {
@@ -143,7 +142,16 @@ export class PerfCollector {
         schedule === 'realtime'
           ? realtimeWindow({
               ...mark,
-              backfillFrom,
+              backfillFrom:
+                options.backfillFrom ??
+                firstWindowStart({
+                  takeoverStart,
+                  appearedAt: inventory.appearedAt.get(entity.moref),
+                  bootTime: entity.bootTime,
+                  end,
+                  sampleSeconds: facts.sampleSeconds,
+                  retentionSeconds: this.limits.realtimeRetentionSeconds,
+                }),
               end,
               sampleSeconds: facts.sampleSeconds,
               retentionSeconds: this.limits.realtimeRetentionSeconds,

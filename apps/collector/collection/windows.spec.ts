@@ -1,4 +1,4 @@
-import { backfillStart, historicalWindow, nextBoundary, realtimeWindow } from './windows';
+import { backfillStart, firstWindowStart, historicalWindow, nextBoundary, realtimeWindow } from './windows';
 
 const base = { sampleSeconds: 20, retentionSeconds: 3600, end: 100_000, backfillFrom: 99_000 };
 
@@ -32,6 +32,35 @@ describe('realtimeWindow', () => {
 describe('backfillStart', () => {
   it('reaches back two lease TTLs and two cycles before the new assignment', () => {
     expect(backfillStart(10_000, 30, 60)).toBe(10_000 - 60 - 120);
+  });
+});
+
+describe('firstWindowStart', () => {
+  // An epoch that took effect at 10_000 (takeover start 10_000 - 60 - 40), a cycle ending at 14_000.
+  const entity = { takeoverStart: 9_900, end: 14_000, sampleSeconds: 20, retentionSeconds: 3600 };
+
+  it('starts an entity known since the first inventory read at the takeover start', () => {
+    expect(firstWindowStart({ ...entity, bootTime: 9_000 })).toBe(9_900);
+  });
+
+  it('starts an entity known before the takeover start there, whatever its boot time', () => {
+    expect(firstWindowStart({ ...entity, appearedAt: 9_800, bootTime: 9_700 })).toBe(9_900);
+  });
+
+  it('starts an entity powered on and seen after the takeover start one sample before its boot', () => {
+    expect(firstWindowStart({ ...entity, appearedAt: 13_990, bootTime: 13_950 })).toBe(13_930);
+  });
+
+  it('reaches back before the takeover start for an entity that booted earlier but appeared later', () => {
+    // Powered on just before an epoch change and first seen at the inventory read of the new epoch.
+    expect(firstWindowStart({ ...entity, end: 10_020, appearedAt: 10_000, bootTime: 9_778 })).toBe(9_758);
+  });
+
+  it("is bounded by vCenter's retention, so that nothing is counted as lost", () => {
+    const start = firstWindowStart({ ...entity, appearedAt: 13_990, bootTime: 1_000 });
+    expect(start).toBe(14_000 - 3600);
+    expect(realtimeWindow({ ...entity, backfillFrom: start }).lostSamples).toBe(0);
+    expect(firstWindowStart({ ...entity, appearedAt: 13_990, bootTime: null })).toBe(14_000 - 3600);
   });
 });
 

@@ -61,6 +61,28 @@ export function backfillStart(
 }
 
 /**
+ * Where an entity without a watermark starts. One this collector has known since before the
+ * takeover start was known to its previous owner too, which collected it up to about then: it starts
+ * at `takeoverStart`. One that appeared later (created, powered on, moved in) may have been known to
+ * no collector at all, so it starts from its boot time — one sample earlier, for the clocks of host
+ * and vCenter — or, when that is unknown or older, from the oldest sample vCenter still keeps.
+ * Samples from before it appeared are not counted as lost: they were never this cluster's to collect.
+ */
+export function firstWindowStart(input: {
+  takeoverStart: number;
+  /** When the entity appeared in this collector's inventory; unknown for its first read. */
+  appearedAt?: number;
+  bootTime: number | null;
+  end: number;
+  sampleSeconds: number;
+  retentionSeconds: number;
+}): number {
+  if (input.appearedAt === undefined || input.appearedAt < input.takeoverStart) return input.takeoverStart;
+  const oldestKept = input.end - input.retentionSeconds;
+  return input.bootTime === null ? oldestKept : Math.max(input.bootTime - input.sampleSeconds, oldestKept);
+}
+
+/**
  * Historical rollups (clusters, datastores) can arrive 15–30 minutes late, so every historical
  * cycle reads back `lookbackIntervals` intervals even when the watermark is newer; samples that
  * were already written are overwritten with the same values.

@@ -4,11 +4,15 @@ import type { ConnectionOptions } from 'node:tls';
 import { Agent } from 'undici';
 import type { AssignmentResponse, CycleStats, EventRow, SnapshotShard } from './controller.types';
 
-/** An answer from the controller other than success; `status` 0 means it could not be reached. */
+/**
+ * An answer from the controller other than success; `status` 0 means it could not be reached.
+ * `retryAfterSeconds` is the controller's Retry-After, when it sent one.
+ */
 export class ControllerError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ControllerError';
@@ -59,6 +63,7 @@ export class ControllerClient {
 
   register(body: {
     name: string;
+    instanceId: string;
     version: string;
     capacity: number;
     preferredVcenter?: string;
@@ -127,7 +132,12 @@ export class ControllerClient {
       } catch {
         // not JSON: keep the text
       }
-      throw new ControllerError(`${method} ${path}: HTTP ${response.status}: ${message}`, response.status);
+      const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+      throw new ControllerError(
+        `${method} ${path}: HTTP ${response.status}: ${message}`,
+        response.status,
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      );
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }

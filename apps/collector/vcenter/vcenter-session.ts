@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { VsphereClient, type Inventory, type PerfCounterCatalog, type SessionObserver } from '@vcc/vsphere';
+import {
+  VsphereClient,
+  type Inventory,
+  type MoRef,
+  type PerfCounterCatalog,
+  type SessionObserver,
+} from '@vcc/vsphere';
 import type { VcenterConnection } from '../controller/controller.types';
-import { allEntities, type CollectEntity } from '../collection/entities';
+import type { CollectEntity } from '../collection/entities';
+import { LiveInventory } from '../collection/live-inventory';
+import { InventoryWatch } from '../events/inventory-watch';
 
 export interface VcenterSessionOptions {
   timeoutMs: number;
@@ -19,22 +27,37 @@ export interface VcenterFacts {
 }
 
 const DEFAULT_SAMPLE_SECONDS = 20;
+/** Rounds of reading objects that changed objects newly refer to (a VM in a new folder in a new folder...). */
+const MAX_REFERENCE_ROUNDS = 8;
+
+/** The inventory as the collector uses it: entities with performance data, and when those appeared. */
+export type SessionInventory = Inventory & {
+  entities: CollectEntity[];
+  /** Epoch seconds at which an entity appeared in this session's inventory after its first read. */
+  appearedAt: ReadonlyMap<string, number>;
+};
 
 /**
  * One collector's connection to the vCenter it is assigned: the logged-in client, the inventory
- * (refreshed on a TTL and whenever the epoch changes) and the facts read once per session.
+ * (read whole on a TTL and whenever the epoch changes, and in between updated at every use with
+ * the objects vCenter's events say changed) and the facts read once per session.
  */
 export class VcenterSession {
   private readonly logger = new Logger('VcenterSession');
   private client?: VsphereClient;
   private connecting?: Promise<VsphereClient>;
   private facts?: VcenterFacts;
-  private inventoryCache?: { inventory: Inventory; entities: CollectEntity[]; at: number; epoch: number };
+  private readonly live: LiveInventory;
+  private readonly watch = new InventoryWatch();
+  private fullRead?: { at: number; epoch: number };
+  private updating?: Promise<void>;
 
   constructor(
     readonly connection: VcenterConnection,
     private readonly options: VcenterSessionOptions,
-  ) {}
+  ) {
+    this.live = new LiveInventory(connection.name);
+  }
 
   /** Whether this session still matches the vCenter the controller assigns (credentials may change). */
   matches(connection: VcenterConnection): boolean {
@@ -98,28 +121,63 @@ export class VcenterSession {
     return this.facts;
   }
 
-  /** The inventory, refreshed when older than the TTL or when the epoch changed (-1: any cached copy). */
-  async inventory(epoch: number): Promise<Inventory & { entities: CollectEntity[] }> {
-    const cached = this.inventoryCache;
-    const fresh =
-      cached &&
-      Date.now() - cached.at < this.options.inventoryTtlMs &&
-      (epoch === -1 || cached.epoch === epoch);
-    if (!fresh) {
-      const client = await this.vsphere();
-      const started = Date.now();
-      const inventory = await client.inventory(this.options.maxObjects);
-      this.inventoryCache = {
-        inventory,
-        entities: allEntities(inventory, this.connection.name),
-        at: Date.now(),
-        epoch: epoch === -1 ? (cached?.epoch ?? -1) : epoch,
-      };
-      this.logger.log(
-        `${this.connection.name}: inventory of ${inventory.vms.length} VMs, ${inventory.hosts.length} hosts, ${inventory.clusters.length} clusters, ${inventory.datastores.length} datastores in ${Date.now() - started} ms`,
-      );
+  /**
+   * The inventory: read whole when older than the TTL or when the epoch changed (-1: any epoch),
+   * otherwise updated with the objects changed since the last call.
+   */
+  async inventory(epoch: number): Promise<SessionInventory> {
+    // Realtime and historical cycles and snapshots share one inventory: one update at a time.
+    while (this.updating) await this.updating.catch(() => undefined);
+    this.updating = this.update(epoch).finally(() => (this.updating = undefined));
+    await this.updating;
+    return { ...this.live.inventory, entities: this.live.entities, appearedAt: this.live.appearedAt };
+  }
+
+  private async update(epoch: number): Promise<void> {
+    const client = await this.vsphere();
+    const read = this.fullRead;
+    if (
+      read &&
+      Date.now() - read.at < this.options.inventoryTtlMs &&
+      (epoch === -1 || read.epoch === epoch)
+    ) {
+      const changed = await this.watch.changes();
+      if (changed !== 'resync') {
+        try {
+          if (changed.length) await this.readAgain(client, changed);
+          return;
+        } catch (error) {
+          // The events are consumed: only a full read still brings these changes in.
+          this.logger.warn(
+            `${this.connection.name}: reading changed inventory objects failed (${(error as Error).message}); reading the inventory whole`,
+          );
+        }
+      }
     }
-    return { ...this.inventoryCache!.inventory, entities: this.inventoryCache!.entities };
+    // Until a full read succeeds, every call tries one.
+    this.fullRead = undefined;
+    const started = Date.now();
+    await this.watch.start(client);
+    this.live.replace(await client.inventoryObjects(this.options.maxObjects), Math.floor(Date.now() / 1000));
+    this.fullRead = { at: Date.now(), epoch: epoch === -1 ? (read?.epoch ?? -1) : epoch };
+    const { vms, hosts, clusters, datastores } = this.live.inventory;
+    this.logger.log(
+      `${this.connection.name}: inventory of ${vms.length} VMs, ${hosts.length} hosts, ${clusters.length} clusters, ${datastores.length} datastores in ${Date.now() - started} ms`,
+    );
+  }
+
+  private async readAgain(client: VsphereClient, changed: MoRef[]): Promise<void> {
+    const started = Date.now();
+    let objects = 0;
+    let refs = changed;
+    for (let round = 0; refs.length > 0 && round < MAX_REFERENCE_ROUNDS; round++) {
+      const fetched = await client.inventoryObjectsByRef(refs);
+      objects += fetched.length;
+      refs = this.live.update(refs, fetched, Math.floor(Date.now() / 1000));
+    }
+    this.logger.log(
+      `${this.connection.name}: ${changed.length} changed inventory objects read again (${objects} found) in ${Date.now() - started} ms`,
+    );
   }
 
   /** vCenter's clock in whole seconds: windows must not depend on the collector's own clock. */
@@ -128,6 +186,7 @@ export class VcenterSession {
   }
 
   async close(): Promise<void> {
+    await this.watch.close();
     const client = this.client;
     this.client = undefined;
     await client?.close().catch(() => undefined);

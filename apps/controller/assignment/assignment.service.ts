@@ -17,6 +17,7 @@ import { chooseVcenter } from './placement';
 
 export interface Registration {
   name: string;
+  instanceId: string | null;
   version: string;
   capacity: number;
   address: string | null;
@@ -58,10 +59,13 @@ export class AssignmentService {
       const inPlace = seen?.state === 'active' && seen.vcenterId && !registration.preferredVcenterId;
       const targetId = inPlace
         ? seen.vcenterId
-        : (registration.preferredVcenterId ?? chooseVcenter(await tx.placementCandidates())?.id);
+        : (registration.preferredVcenterId ??
+          (await tx.lastVcenterOf(registration.name)) ??
+          chooseVcenter(await tx.placementCandidates())?.id);
       const groups = await tx.lockGroups([seen?.vcenterId, targetId]);
       const existing = seen ? await tx.lockCollector(seen.id) : null;
       const now = await tx.clock();
+      if (existing) assertMayReplace(existing, registration, now);
 
       const changed: CollectorEntity[] = [];
       let replacedGroup: LockedGroup | undefined;
@@ -72,6 +76,7 @@ export class AssignmentService {
       }
       const collector = await tx.insertCollector({
         name: registration.name,
+        instanceId: registration.instanceId,
         version: registration.version,
         address: registration.address,
         capacity: registration.capacity,
@@ -404,6 +409,22 @@ function held(
 
 function retire(collector: CollectorEntity, reason: CollectorGoneReason, now: Date): CollectorEntity {
   return Object.assign(collector, { state: 'gone', goneReason: reason, goneAt: now, groupIndices: [] });
+}
+
+/**
+ * A live name belongs to the instance that registered it: that instance may register again (it
+ * lost its id), another one only once the holder's lease has run out. Otherwise two hosts cloned
+ * with one name would replace each other at every registration, each bumping the epoch.
+ */
+function assertMayReplace(holder: CollectorEntity, registration: Registration, now: Date): void {
+  if (holder.state === 'gone' || holder.leaseExpiresAt < now) return;
+  if (registration.instanceId !== null && holder.instanceId === registration.instanceId) return;
+  throw conflict(
+    'name',
+    `name ${holder.name} is held by collector ${holder.id} (instance ${holder.instanceId ?? 'unknown'}, ` +
+      `${holder.address ?? 'unknown address'}) until its lease expires at ${holder.leaseExpiresAt.toISOString()}; ` +
+      'give this collector its own member.name',
+  );
 }
 
 function assertNotGone(collector: CollectorEntity): void {

@@ -83,6 +83,20 @@ export class GroupTransaction {
       .getOne();
   }
 
+  /**
+   * The enabled vCenter a collector of this name served last before it left (lease expired,
+   * deregistered, replaced): coming back there keeps its vCenter session and watermarks useful.
+   */
+  async lastVcenterOf(name: string): Promise<string | undefined> {
+    const [row] = (await this.manager.query(
+      `SELECT c.vcenter_id AS id FROM collector c JOIN vcenter v ON v.id = c.vcenter_id AND v.enabled
+        WHERE c.name = $1 AND c.state = 'gone'
+        ORDER BY c.gone_at DESC LIMIT 1`,
+      [name],
+    )) as { id: string }[];
+    return row?.id;
+  }
+
   async placementCandidates(): Promise<PlacementCandidate[]> {
     const rows = (await this.manager.query(`
       SELECT v.id, v.name,

@@ -18,11 +18,25 @@ export class EventsController {
   @HttpCode(200)
   @ApiOkResponse({
     type: EventBatchResultView,
-    description: 'stored; events whose key is stored already are skipped',
+    description:
+      'stored; events whose key is stored already are skipped. 400 for a createdTime outside the ingest window or a key too far ahead of the stored last key',
   })
   @ApiPayloadTooLargeResponse({ description: 'body larger than ingest.bodyLimitBytes' })
   store(@Body() body: EventBatchDto): Promise<EventBatchResultView> {
-    return this.events.store(body);
+    return this.events.store(body, 'collector');
+  }
+
+  @Post('events/backfill')
+  @Roles('admin')
+  @IngestRoute()
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: EventBatchResultView,
+    description: 'stored like a collector batch, but with events of any time and key',
+  })
+  @ApiPayloadTooLargeResponse({ description: 'body larger than ingest.bodyLimitBytes' })
+  backfill(@Body() body: EventBatchDto): Promise<EventBatchResultView> {
+    return this.events.store(body, 'backfill');
   }
 
   @Get('vcenters/:id/events/last-key')

@@ -6,8 +6,8 @@ export const PARTITIONED_TABLES = ['inventory_vm', 'inventory_host', 'vcenter_ev
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
 /**
- * Creates the monthly partitions rows need, on demand: a collector may post events from months
- * before the controller started. The controller only ever creates partitions; dropping them by
+ * Creates the monthly partitions rows need, on demand: a collector may post events from the month
+ * before the controller started (within the ingest window), an admin's backfill from any month. The controller only ever creates partitions; dropping them by
  * retention is the aggregator's job, so past months are checked every time (they may have been
  * dropped) and only the current and later ones are remembered.
  */

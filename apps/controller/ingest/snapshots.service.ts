@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ControllerConfig } from '@vcc/config';
 import { badRequest, notFound } from '../common/field.error';
 import { ControllerMetrics } from '../status/controller-metrics';
 import { VcenterRepository } from '../vcenters/vcenter.repository';
+import { ingestWindow, inWindow } from './ingest-window';
 import { PartitionRepository } from './partition.repository';
 import type { ShardResultView, SnapshotShardDto, SnapshotView } from './snapshot.dto';
 import { SnapshotRepository } from './snapshot.repository';
-
-// A collector's clock may run a little ahead; a snapshot further in the future is a mistake.
-const FUTURE_TOLERANCE_MS = 3_600_000;
 
 function firstDuplicate(morefs: string[]): number {
   const seen = new Set<string>();
@@ -19,6 +18,7 @@ export class SnapshotsService {
   private readonly logger = new Logger('Snapshots');
 
   constructor(
+    private readonly config: ControllerConfig,
     private readonly vcenters: VcenterRepository,
     private readonly snapshots: SnapshotRepository,
     private readonly partitions: PartitionRepository,
@@ -38,8 +38,16 @@ export class SnapshotsService {
       );
     }
     const snapshotTime = new Date(shard.snapshotTime);
-    if (snapshotTime.getTime() > Date.now() + FUTURE_TOLERANCE_MS) {
-      throw badRequest('snapshotTime', 'snapshotTime must not be more than an hour in the future');
+    const window = ingestWindow(
+      new Date(),
+      this.config.ingest.windowPastDays,
+      this.config.ingest.windowFutureMinutes,
+    );
+    if (!inWindow(snapshotTime, window)) {
+      throw badRequest(
+        'snapshotTime',
+        `snapshotTime ${shard.snapshotTime} is outside the ingest window ${window.from.toISOString()} to ${window.to.toISOString()}`,
+      );
     }
     for (const [field, rows] of [
       ['vms', shard.vms],

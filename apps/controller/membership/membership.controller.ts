@@ -1,6 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpException,
+  HttpStatus,
+  Param,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiGoneResponse,
   ApiNoContentResponse,
@@ -8,26 +21,49 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
-import type { FastifyRequest } from 'fastify';
-import { Roles } from '@vcc/auth';
+import type { FastifyReply } from 'fastify';
+import { Roles, type AuthenticatedRequest } from '@vcc/auth';
 import { IdParam } from '../common/id-param.dto';
 import { AssignmentResponse, CollectorView, HeartbeatDto, RegisterDto } from './membership.dto';
 import { MembershipService } from './membership.service';
+import { RegistrationLimiter } from './registration-limiter';
 
 @ApiTags('collector membership')
 @ApiBearerAuth()
 @Controller('api/v1/collectors')
 export class MembershipController {
-  constructor(private readonly membership: MembershipService) {}
+  constructor(
+    private readonly membership: MembershipService,
+    private readonly limiter: RegistrationLimiter,
+  ) {}
 
   @Post('register')
   @Roles('collector')
-  @UseGuards(ThrottlerGuard)
   @ApiCreatedResponse({ type: AssignmentResponse })
-  @ApiTooManyRequestsResponse({ description: 'too many registrations from this address; see Retry-After' })
-  register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<AssignmentResponse> {
-    return this.membership.register(body, request.ip ?? null);
+  @ApiConflictResponse({ description: 'another instance holds the name and its lease has not expired' })
+  @ApiTooManyRequestsResponse({
+    description: 'too many valid registrations with this token from this address; see Retry-After',
+  })
+  register(
+    @Body() body: RegisterDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AssignmentResponse> {
+    // Counted here, after validation: bad requests do not use up the budget.
+    const address = request.ip ?? null;
+    const waitSeconds = this.limiter.take(request.principal!.name, address, Date.now());
+    if (waitSeconds > 0) {
+      void reply.header('Retry-After', String(waitSeconds));
+      throw new HttpException(
+        {
+          statusCode: HttpStatus.TOO_MANY_REQUESTS,
+          error: 'Too Many Requests',
+          message: `more than membership.registerLimitPerMinute registrations with this token from ${address ?? 'this address'}; retry in ${waitSeconds} s`,
+        },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+    return this.membership.register(body, address);
   }
 
   @Post(':id/heartbeat')

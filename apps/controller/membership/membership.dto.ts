@@ -4,6 +4,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -20,13 +21,22 @@ export class RegisterDto {
   @ApiProperty({
     example: 'collector-01',
     description:
-      'stable name of the collector host; re-registering under a live name replaces that registration',
+      'stable name of the collector host; a live name is held by the instance that registered it until its lease expires',
   })
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
     message:
       'name must be 1 to 128 letters, digits, dots, dashes or underscores, starting with a letter or digit',
   })
   name: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'random id the collector process draws at start: the same instance may register again under its live name, another one gets 409 until that lease expires. Without it every registration counts as a new instance',
+  })
+  @IsOptional()
+  @IsUUID()
+  instanceId?: string;
 
   @ApiProperty({ example: '0.1.0' })
   @IsString()
@@ -256,6 +266,9 @@ export class CollectorView {
 
   @ApiProperty()
   version: string;
+
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  instanceId: string | null;
 
   @ApiProperty({ type: String, nullable: true })
   address: string | null;

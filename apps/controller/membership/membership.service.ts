@@ -28,6 +28,7 @@ export function toCollectorView(collector: CollectorEntity): CollectorView {
     id: collector.id,
     name: collector.name,
     version: collector.version,
+    instanceId: collector.instanceId,
     address: collector.address,
     state: collector.state,
     goneReason: collector.goneReason,
@@ -89,6 +90,7 @@ export class MembershipService {
     }
     const collector = await this.assignment.register({
       name: body.name,
+      instanceId: body.instanceId ?? null,
       version: body.version,
       capacity: body.capacity ?? 1,
       address,

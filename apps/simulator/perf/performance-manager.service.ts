@@ -200,7 +200,9 @@ export class PerformanceManagerService implements VimMethods {
         startTime: spec.startTime,
         endTime: spec.endTime,
         maxSample: realtime ? spec.maxSample : undefined,
-        notBefore: record.kind === 'VirtualMachine' ? record.createDate / 1000 : undefined,
+        // As on vCenter, a VM's realtime samples begin when it was powered on.
+        notBefore:
+          record.kind === 'VirtualMachine' ? (record.bootTime ?? record.createDate) / 1000 : undefined,
       });
       if (!times.length) continue;
       const series = this.series(record, kind, spec);

@@ -37,6 +37,10 @@ export class CollectorEntity {
   @Column({ type: 'text' })
   version: string;
 
+  /** The random id the collector process drew at start; null when it sent none. */
+  @Column({ name: 'instance_id', type: 'text', nullable: true })
+  instanceId: string | null;
+
   /** Client address the registration came from. */
   @Column({ type: 'text', nullable: true })
   address: string | null;

@@ -1,0 +1,131 @@
+import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { ControllerError, type ControllerClient } from '../controller/controller.client';
+import type { Assignment, AssignmentResponse, CycleStats } from '../controller/controller.types';
+import type { AssignmentTracker } from './assignment.tracker';
+
+const FIRST_RETRY_MS = 2000;
+/** Extra wait, as a fraction of the wait, so that collectors refused together do not return together. */
+const JITTER = 0.2;
+
+export interface MemberOptions {
+  name: string;
+  version: string;
+  capacity: number;
+  preferredVcenter?: string;
+  maxRetryDelayMs: number;
+}
+
+/**
+ * The collector's membership: registers under its name with an instance id drawn at start,
+ * heartbeats with the last cycle's stats, and feeds every answer to the assignment tracker.
+ * Registrations that fail or are refused (the name held by another instance, 409; too many, 429)
+ * are retried with a doubling wait, or after the controller's Retry-After, each with jitter.
+ */
+export class Membership {
+  readonly instanceId = randomUUID();
+  /** Set when an admin drained this collector: it collects nothing more and stops heartbeating. */
+  drained = false;
+  /** Why the collector holds no lease while registration keeps failing; null once registered. */
+  problem: string | null = null;
+  private readonly logger = new Logger('Membership');
+  private pendingStats?: CycleStats;
+  private failedRegistrations = 0;
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly controller: ControllerClient,
+    private readonly tracker: AssignmentTracker,
+    private readonly member: MemberOptions,
+    /** Called after every answer with the assignment known before it. */
+    private readonly onAnswer: (response: AssignmentResponse, before: Assignment | null) => void,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  start(): void {
+    void this.beat();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Stats of the last finished cycle, sent with the next heartbeat. */
+  report(stats: CycleStats): void {
+    this.pendingStats = stats;
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopped || this.drained) return;
+    const id = this.tracker.collectorId;
+    const delayMs = id ? await this.heartbeat(id) : await this.register();
+    if (delayMs !== undefined && !this.stopped) this.timer = setTimeout(() => void this.beat(), delayMs);
+  }
+
+  /** Returns the wait before the next attempt. */
+  private async register(): Promise<number> {
+    try {
+      const response = await this.controller.register({
+        name: this.member.name,
+        instanceId: this.instanceId,
+        version: this.member.version,
+        capacity: this.member.capacity,
+        ...(this.member.preferredVcenter ? { preferredVcenter: this.member.preferredVcenter } : {}),
+      });
+      this.logger.log(`registered as ${response.collectorId} (instance ${this.instanceId})`);
+      this.failedRegistrations = 0;
+      this.problem = null;
+      return this.accept(response);
+    } catch (error) {
+      this.failedRegistrations++;
+      const status = error instanceof ControllerError ? error.status : 0;
+      const retryAfterSeconds = error instanceof ControllerError ? error.retryAfterSeconds : undefined;
+      const backoffMs = Math.min(
+        FIRST_RETRY_MS * 2 ** (this.failedRegistrations - 1),
+        this.member.maxRetryDelayMs,
+      );
+      const waitMs = status === 429 && retryAfterSeconds !== undefined ? retryAfterSeconds * 1000 : backoffMs;
+      const delayMs = Math.round(waitMs * (1 + JITTER * this.random()));
+      const retry = `retrying in ${Math.round(delayMs / 1000)} s`;
+      this.problem =
+        status === 409
+          ? `the controller refused the name ${this.member.name}: ${(error as Error).message}`
+          : status === 429
+            ? `registration throttled by the controller; ${retry}`
+            : `cannot register with the controller: ${(error as Error).message}`;
+      this.logger.warn(`${this.problem}; ${retry}`);
+      return delayMs;
+    }
+  }
+
+  /** Returns the wait before the next heartbeat, or undefined when drained. */
+  private async heartbeat(id: string): Promise<number | undefined> {
+    try {
+      return this.accept(await this.controller.heartbeat(id, this.pendingStats));
+    } catch (error) {
+      if (error instanceof ControllerError && error.status === 410 && /drained/.test(error.message)) {
+        this.drained = true;
+        this.tracker.forget();
+        this.logger.warn('drained by an admin: collecting nothing more; stop this collector');
+        return undefined;
+      }
+      if (error instanceof ControllerError && (error.status === 410 || error.status === 404)) {
+        this.logger.warn(`${error.message}; registering again`);
+        this.tracker.forget();
+        return 0;
+      }
+      this.logger.warn(`heartbeat failed: ${(error as Error).message}`);
+      return FIRST_RETRY_MS;
+    }
+  }
+
+  private accept(response: AssignmentResponse): number {
+    const before = this.tracker.latest;
+    this.tracker.update(response, Date.now());
+    this.pendingStats = undefined;
+    this.onAnswer(response, before);
+    return response.heartbeatIntervalSeconds * 1000;
+  }
+}
