@@ -16,6 +16,7 @@ import {
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
 import { HttpConfig } from './sections';
+import { MinScaledSeconds } from './time-scale';
 
 class CollectorHttpConfig extends HttpConfig {
   override port = 8081;
@@ -100,7 +101,7 @@ export class PerfConfig {
 
   @Doc('how long vCenter keeps realtime samples (1 hour on vCenter); older samples cannot be fetched again')
   @IsInt()
-  @Min(60)
+  @MinScaledSeconds(60)
   realtimeRetentionSeconds = 3600;
 }
 

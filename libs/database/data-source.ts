@@ -11,6 +11,7 @@ import { Membership1764100000000 } from './migrations/1764100000000-membership';
 import { InventorySnapshots1764100000001 } from './migrations/1764100000001-inventory-snapshots';
 import { VcenterEvents1764100000002 } from './migrations/1764100000002-vcenter-events';
 import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter-name-case';
+import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
 
 export const entities = [
   VcenterEntity,
@@ -27,6 +28,7 @@ export const migrations = [
   InventorySnapshots1764100000001,
   VcenterEvents1764100000002,
   VcenterNameCase1764400000000,
+  RealtimeIntervalCheck1764510000000,
 ];
 
 /**
