@@ -17,6 +17,7 @@ import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
 import { IsPemFile } from './pem-file.validator';
 import { HttpConfig } from './sections';
+import { MinScaledSeconds } from './time-scale';
 
 class CollectorHttpConfig extends HttpConfig {
   override port = 8081;
@@ -139,7 +140,7 @@ export class PerfConfig {
 
   @Doc('how long vCenter keeps realtime samples (1 hour on vCenter); older samples cannot be fetched again')
   @IsInt()
-  @Min(60)
+  @MinScaledSeconds(60)
   realtimeRetentionSeconds = 3600;
 }
 

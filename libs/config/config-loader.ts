@@ -4,6 +4,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { keyNotes } from './config-key.decorator';
+import { applyTimeScale, TIME_SCALE_ENV } from './time-scale';
 
 /** Every environment variable that configures vcc starts with this. */
 export const ENV_PREFIX = 'VCC_';
@@ -39,19 +40,23 @@ export interface KeyDescription {
 /**
  * Loads one app's configuration: the YAML file, then environment overrides, then class-validator.
  * Every key `a.bKey` can be set by `VCC_A_B_KEY`, and read from a file by `VCC_A_B_KEY_FILE` or by
- * `bKeyFile: /path` in YAML. Throws ConfigError listing every bad key at once.
+ * `bKeyFile: /path` in YAML. Throws ConfigError listing every bad key at once. Also sets the
+ * process's time scale from $VCC_TEST_TIME_SCALE (see time-scale.ts).
  */
 export function loadConfig<T extends object>(schema: ClassConstructor<T>, options: LoadOptions = {}): T {
   // The one place in vcc that reads the process environment.
   const env = options.env ?? process.env;
   const file = options.file ?? env[CONFIG_FILE_ENV];
   const problems: string[] = [];
+  // Before any default is built or value checked: both may follow the time scale.
+  const timeScaleProblems = [applyTimeScale(env[TIME_SCALE_ENV])].filter((p) => p !== undefined);
   const origin = new Map<string, string>();
   const raw = file ? readYamlFile(file) : {};
   const fileLabel = file ? `file ${file}` : 'defaults';
 
   applyOverrides(schema, raw, [], env, origin, problems, fileLabel);
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw new ConfigError([...timeScaleProblems, ...problems]);
+  problems.push(...timeScaleProblems);
 
   const config = plainToInstance(schema, raw);
   const errors = validateSync(config, {

@@ -21,6 +21,7 @@ import {
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
+import { IsRealtimeInterval } from './time-scale';
 
 /**
  * Limits of a vCenter catalogue entry, shared by the config file import and the REST API so that
@@ -44,8 +45,7 @@ export const VCENTER_RULES = {
   maxCounters: 200,
   maxFilters: 100,
   maxFilterLength: 512,
-  /** Realtime samples are 20 s apart, so a realtime cycle is a whole number of samples. */
-  realtimeStepSeconds: 20,
+  /** A realtime cycle is a whole number of samples (IsRealtimeInterval), up to an hour. */
   realtimeMaxSeconds: 3600,
   /** vCenter's finest historical rollup is 300 s. */
   historicalStepSeconds: 300,
@@ -296,9 +296,7 @@ export class VcenterImportConfig {
   enabled = true;
 
   @IsInt()
-  @Min(VCENTER_RULES.realtimeStepSeconds)
-  @Max(VCENTER_RULES.realtimeMaxSeconds)
-  @IsMultipleOf(VCENTER_RULES.realtimeStepSeconds)
+  @IsRealtimeInterval(VCENTER_RULES.realtimeMaxSeconds)
   realtimeIntervalSeconds: number = VCENTER_RULES.defaultRealtimeIntervalSeconds;
 
   @IsInt()

@@ -6,3 +6,4 @@ export * from './simulator.config';
 export * from './config-key.decorator';
 export * from './config-loader';
 export * from './sections';
+export * from './time-scale';

@@ -13,6 +13,7 @@ import {
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
 import { HttpConfig, HttpTlsConfig } from './sections';
+import { realtimeSampleSeconds } from './time-scale';
 
 export class SimulatorHttpTlsConfig extends HttpTlsConfig {
   @Doc(
@@ -107,10 +108,12 @@ export class SimulatorInventoryConfig {
 }
 
 export class SimulatorPerfConfig {
-  @Doc('realtime sample interval of VMs and hosts in seconds (QueryPerfProviderSummary.refreshRate)')
+  @Doc(
+    'realtime sample interval of VMs and hosts in seconds (QueryPerfProviderSummary.refreshRate); the default is divided by VCC_TEST_TIME_SCALE',
+  )
   @IsInt()
   @Min(1)
-  realtimeIntervalSeconds = 20;
+  realtimeIntervalSeconds = realtimeSampleSeconds();
 
   @Doc('how long realtime samples are kept, in seconds (vCenter: one hour)')
   @IsInt()

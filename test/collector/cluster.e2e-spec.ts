@@ -1,9 +1,18 @@
 import { startVictoriaMetrics, type TimeSeriesServer } from '../support/time-series';
 import { startVcsim } from '../support/vcsim';
 import { waitFor } from '../support/processes';
-import { Cluster, gaps, ownership, readPoints, realtimeEntities, wrongValues, type Sink } from './cluster';
+import {
+  Cluster,
+  gaps,
+  ownership,
+  readPoints,
+  realtimeEntities,
+  SAMPLE_SECONDS,
+  wrongValues,
+  type Sink,
+} from './cluster';
 
-// Time scale: vCenter's own (20 s realtime samples, 20 s cycles); membership on a 2 s heartbeat.
+// Time scale: the e2e clock (2 s realtime samples and cycles); membership on a 2 s heartbeat.
 
 /** Boundaries at which every named collector reported what it owned. */
 function fullCycles(
@@ -63,8 +72,8 @@ describe('three collectors on the vcc simulator, writing to VictoriaMetrics (Inf
     const points = await readPoints(sink);
     // From the first cycle any collector ran: the window spans the epoch changes as c2 and c3 joined.
     const from = Math.min(...[...ownership(cluster.collectors).keys()].map((b) => Date.parse(b) / 1000));
-    const to = Date.parse(cycles[cycles.length - 1][0]) / 1000 - 20;
-    expect(gaps(points, entities, from, to, 20)).toEqual([]);
+    const to = Date.parse(cycles[cycles.length - 1][0]) / 1000 - SAMPLE_SECONDS;
+    expect(gaps(points, entities, from, to, SAMPLE_SECONDS)).toEqual([]);
     expect(points.length).toBeGreaterThan(entities.length * 3);
     expect(wrongValues(points).slice(0, 5)).toEqual([]);
     // Clusters and datastores come from the historical schedule, with the same pure values.

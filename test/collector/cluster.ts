@@ -7,6 +7,15 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { waitFor } from '../support/processes';
 import type { TimeSeriesServer } from '../support/time-series';
 
+/**
+ * The collector e2e tests run vCenter's realtime clock ten times faster (VCC_TEST_TIME_SCALE, set
+ * for the simulator, the controller and every collector): 2 s samples and 2 s realtime cycles.
+ */
+export const TIME_SCALE = 10;
+/** The realtime sample interval, which is also the realtime cycle of the e2e vCenter. */
+export const SAMPLE_SECONDS = 20 / TIME_SCALE;
+const TIME_SCALE_ENV = { VCC_TEST_TIME_SCALE: String(TIME_SCALE) };
+
 export const ADMIN_TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 export const COLLECTOR_TOKEN = `collector-${randomBytes(16).toString('hex')}`;
 
@@ -44,8 +53,10 @@ export interface ClusterOptions {
 /**
  * The whole cluster on loopback for an end-to-end test: a fresh PostgreSQL database, the vcc
  * simulator (or another vCenter), the controller with that vCenter in its catalogue, and collectors
- * started on demand, writing to the given sink. Membership runs on a short clock: heartbeats every
- * 2 s, a lease of 6 s, a reaper every second.
+ * started on demand, writing to the given sink. Everything runs on the e2e time scale (above);
+ * membership runs on a short clock of its own: heartbeats every 2 s, a lease of 6 s, a reaper every
+ * second. vcsim does not follow the time scale: its samples stay 20 s apart, and the 2 s cycles
+ * read each one several times (writes are idempotent).
  */
 export class Cluster {
   readonly collectors = new Map<string, RunningApp>();
@@ -67,6 +78,7 @@ export class Cluster {
     let simulator: RunningApp | undefined;
     if (!target) {
       simulator = await startSimulator({
+        ...TIME_SCALE_ENV,
         VCC_HTTP_TLS_SELF_SIGNED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '3',
@@ -82,6 +94,7 @@ export class Cluster {
     }
     const controller = await startApp('controller', {
       env: {
+        ...TIME_SCALE_ENV,
         VCC_DATABASE_URL: database.url,
         VCC_AUTH_TOKENS: JSON.stringify([
           { name: 'e2e-admin', role: 'admin', token: ADMIN_TOKEN },
@@ -99,7 +112,7 @@ export class Cluster {
             username: target.username,
             password: target.password,
             tls: { insecure: true },
-            realtimeIntervalSeconds: 20,
+            realtimeIntervalSeconds: SAMPLE_SECONDS,
             historicalIntervalSeconds: 300,
             requestBudget: 6,
             counters: options.counters ?? COUNTERS,
@@ -126,6 +139,7 @@ export class Cluster {
   async startCollector(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
     const app = await startApp('collector', {
       env: {
+        ...TIME_SCALE_ENV,
         VCC_CONTROLLER_URL: this.controller.url,
         VCC_CONTROLLER_TOKEN: COLLECTOR_TOKEN,
         VCC_MEMBER_NAME: name,

@@ -2,9 +2,9 @@ import { admin } from '../simulator/simulator';
 import type { RunningApp } from '../support/apps';
 import { waitFor } from '../support/processes';
 import { startInfluxDb, type TimeSeriesServer } from '../support/time-series';
-import { Cluster, createInfluxDatabase, finishedCycles, waitForCycles } from './cluster';
+import { Cluster, createInfluxDatabase, finishedCycles, SAMPLE_SECONDS, waitForCycles } from './cluster';
 
-const CYCLE_MS = 20_000;
+const CYCLE_MS = SAMPLE_SECONDS * 1000;
 
 /** The sum of a metric's samples whose labels contain every one of `labels`. */
 async function metric(url: string, name: string, ...labels: string[]): Promise<number> {

@@ -2,14 +2,22 @@ import { VsphereClient } from '@vcc/vsphere';
 import { admin } from '../simulator/simulator';
 import { waitFor } from '../support/processes';
 import { startVictoriaMetrics, type TimeSeriesServer } from '../support/time-series';
-import { Cluster, finishedCycles, gaps, readPoints, waitForCycles, wrongValues, type Sink } from './cluster';
+import {
+  Cluster,
+  finishedCycles,
+  gaps,
+  readPoints,
+  SAMPLE_SECONDS,
+  waitForCycles,
+  wrongValues,
+  type Sink,
+} from './cluster';
 
-// Time scale: 20 s cycles as in the other cluster tests, but the simulator samples every 5 s, so
-// that a VM powered on early in a cycle has several samples to backfill by the next boundary. The
-// inventory refresh keeps its 10-minute default: the test is over long before it.
+// Time scale: the cluster tests' (samples and cycles every SAMPLE_SECONDS). The inventory refresh
+// keeps its 10-minute default: the test is over long before it, so only the event watch can bring
+// the new VMs in.
 
-const SAMPLE_SECONDS = 5;
-const CYCLE_SECONDS = 20;
+const CYCLE_SECONDS = SAMPLE_SECONDS;
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -40,10 +48,7 @@ describe('VMs powered on mid-run', () => {
   beforeAll(async () => {
     victoria = await startVictoriaMetrics();
     sink = { kind: 'influxdb-v2', server: victoria };
-    cluster = await Cluster.start({
-      sink,
-      simulator: { VCC_PERF_REALTIME_INTERVAL_SECONDS: String(SAMPLE_SECONDS) },
-    });
+    cluster = await Cluster.start({ sink });
   });
   afterAll(async () => {
     await cluster?.stop();

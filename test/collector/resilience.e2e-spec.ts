@@ -8,18 +8,21 @@ import {
   ownership,
   readPoints,
   realtimeEntities,
+  SAMPLE_SECONDS,
   waitForCycles,
   wrongValues,
   type Sink,
 } from './cluster';
 
-// Time scale: 20 s realtime samples and cycles, as vCenter; a small write buffer (1,000 lines, a
-// cycle or two of this inventory) so that an outage soon refuses lines and the collector must
-// fetch the samples from vCenter again; for the retention test, vCenter keeps 60 s instead of 1 h.
+// Time scale: the e2e clock (2 s realtime samples and cycles, vCenter's 20 s divided by ten); a small
+// write buffer (1,000 lines, a cycle or two of this inventory) so that an outage soon refuses lines
+// and the collector must fetch the samples from vCenter again; for the retention test, vCenter keeps
+// three samples (6 s) instead of an hour.
 
-const CYCLE_MS = 20_000;
-// Retries at most every 5 s, so that the writer notices the sink is back within a cycle.
-const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000', VCC_WRITE_MAX_RETRY_DELAY_SECONDS: '5' };
+const CYCLE_MS = SAMPLE_SECONDS * 1000;
+// Retries at most every second, so that the writer notices the sink is back within a cycle.
+const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000', VCC_WRITE_MAX_RETRY_DELAY_SECONDS: '1' };
+const RETENTION_SECONDS = String(3 * SAMPLE_SECONDS);
 
 async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -68,8 +71,8 @@ describe('a sink down for 10 cycles (VictoriaMetrics stopped and started again)'
         points,
         entities,
         Date.parse(cycles[0]) / 1000,
-        Date.parse(cycles[cycles.length - 1]) / 1000 - 20,
-        20,
+        Date.parse(cycles[cycles.length - 1]) / 1000 - SAMPLE_SECONDS,
+        SAMPLE_SECONDS,
       ),
     ).toEqual([]);
     expect(wrongValues(points).slice(0, 5)).toEqual([]);
@@ -87,8 +90,8 @@ describe("a sink down for longer than vCenter's retention", () => {
     victoria = await startVictoriaMetrics();
     cluster = await Cluster.start({
       sink: { kind: 'influxdb-v2', server: victoria },
-      simulator: { VCC_PERF_REALTIME_RETENTION_SECONDS: '60' },
-      collector: { ...SMALL_BUFFER, VCC_PERF_REALTIME_RETENTION_SECONDS: '60' },
+      simulator: { VCC_PERF_REALTIME_RETENTION_SECONDS: RETENTION_SECONDS },
+      collector: { ...SMALL_BUFFER, VCC_PERF_REALTIME_RETENTION_SECONDS: RETENTION_SECONDS },
     });
   });
   afterAll(async () => {
@@ -167,9 +170,9 @@ describe('a collector killed with SIGKILL (three collectors, InfluxDB 1.6)', () 
     for (const name of survivors) expect(await cluster.collectors.get(name)!.stop()).toBe(0);
 
     // Lease: 3 missed 2 s heartbeats; the reaper runs every second; the new epoch starts at the next
-    // 20 s boundary at least a heartbeat and the 1 s margin later.
+    // cycle boundary at least a heartbeat and the 1 s margin later.
     const firstCovered = Date.parse(covered()[0][0]) / 1000;
-    expect(firstCovered - killedAt).toBeLessThanOrEqual(6 + 1 + 2 + 1 + 20);
+    expect(firstCovered - killedAt).toBeLessThanOrEqual(6 + 1 + 2 + 1 + SAMPLE_SECONDS);
     for (const [, by] of covered()) {
       const owned = [...by.values()].flat();
       expect(new Set(owned).size).toBe(owned.length);
@@ -177,7 +180,15 @@ describe('a collector killed with SIGKILL (three collectors, InfluxDB 1.6)', () 
     }
     const points = await readPoints(sink);
     const boundaries = all().map(([b]) => Date.parse(b) / 1000);
-    expect(gaps(points, entities, Math.min(...boundaries), Math.max(...boundaries) - 20, 20)).toEqual([]);
+    expect(
+      gaps(
+        points,
+        entities,
+        Math.min(...boundaries),
+        Math.max(...boundaries) - SAMPLE_SECONDS,
+        SAMPLE_SECONDS,
+      ),
+    ).toEqual([]);
     expect(wrongValues(points).slice(0, 5)).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { IsInt32 } from '@vcc/platform';
 import { Optional } from '../common/nullable';
-import { IsMultipleOf, VCENTER_RULES } from '@vcc/config';
+import { IsMultipleOf, IsRealtimeInterval, VCENTER_RULES } from '@vcc/config';
 import { DEFAULT_COUNTERS } from '@vcc/vsphere';
 
 const counterList = (kind: string): PropertyDecorator => {
@@ -130,9 +130,7 @@ export class CreateVcenterDto {
   })
   @Optional()
   @IsInt32()
-  @Min(VCENTER_RULES.realtimeStepSeconds)
-  @Max(VCENTER_RULES.realtimeMaxSeconds)
-  @IsMultipleOf(VCENTER_RULES.realtimeStepSeconds)
+  @IsRealtimeInterval(VCENTER_RULES.realtimeMaxSeconds)
   realtimeIntervalSeconds?: number;
 
   @ApiPropertyOptional({
