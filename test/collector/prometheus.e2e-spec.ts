@@ -1,6 +1,6 @@
 import { DEFAULT_COUNTERS, VsphereClient } from '@vcc/vsphere';
 import { sampleValue } from '../../apps/simulator/perf/sample-value';
-import { Cluster, COUNTERS, waitForCycles } from './cluster';
+import { Cluster, COUNTERS, SAMPLE_SECONDS, waitForCycles } from './cluster';
 
 interface Exposed {
   labels: Record<string, string>;
@@ -42,7 +42,7 @@ async function poweredOnVms(vcenter: Cluster['vcenter']): Promise<Vm[]> {
       vms.map(async (vm) => {
         const metrics = await client.performance.availableMetrics(
           { type: 'VirtualMachine', value: vm.moref },
-          20,
+          SAMPLE_SECONDS,
         );
         return {
           moref: vm.moref,
@@ -97,7 +97,7 @@ describe('a collector with the Prometheus sink, on the vcc simulator', () => {
 
     const valueOf = (name: string, vm: Vm): number | undefined =>
       exposed.get(name)?.find((s) => s.labels.vm_moref === vm.moref)?.value;
-    const now = Math.floor(Date.now() / 1000 / 20) * 20;
+    const now = Math.floor(Date.now() / 1000 / SAMPLE_SECONDS) * SAMPLE_SECONDS;
     const problems: string[] = [];
     for (const vm of vms) {
       const series = exposed.get('vcenter_vm_disk_write_iops')?.find((s) => s.labels.vm_moref === vm.moref);
@@ -112,7 +112,7 @@ describe('a collector with the Prometheus sink, on the vcc simulator', () => {
         vcenter_vm_disk_write_latency_ms: valueOf('vcenter_vm_disk_write_latency_ms', vm),
       };
       // The newest sample the cycle read: one of the last few sample times.
-      const sampleTimes = Array.from({ length: 30 }, (_, i) => now - 20 * i);
+      const sampleTimes = Array.from({ length: 30 }, (_, i) => now - SAMPLE_SECONDS * i);
       if (!sampleTimes.some((time) => JSON.stringify(zrocValues(vm, time)) === JSON.stringify(served)))
         problems.push(
           `${vm.moref}: ${JSON.stringify(served)} is no sample time's ${JSON.stringify(zrocValues(vm, now))}`,
