@@ -17,7 +17,7 @@ import {
 import { IsInt32 } from '@vcc/platform';
 import { Optional } from '../common/nullable';
 import { IsMultipleOf, VCENTER_RULES } from '@vcc/config';
-import { DEFAULT_COUNTERS } from '@vcc/vsphere';
+import { DEFAULT_COUNTERS, type VcenterCounters, type VcenterFilters, type VcenterTls } from '@vcc/contract';
 
 const counterList = (kind: string): PropertyDecorator => {
   const decorators = [
@@ -175,7 +175,7 @@ export class CreateVcenterDto {
  */
 export class UpdateVcenterDto extends PartialType(CreateVcenterDto, { skipNullProperties: false }) {}
 
-export class TlsOptionsView {
+export class TlsOptionsView implements VcenterTls {
   @ApiProperty()
   insecure: boolean;
 
@@ -183,7 +183,7 @@ export class TlsOptionsView {
   caFile: string | null;
 }
 
-export class CountersView {
+export class CountersView implements VcenterCounters {
   @ApiProperty({ type: [String] })
   vm: string[];
 
@@ -197,7 +197,7 @@ export class CountersView {
   datastore: string[];
 }
 
-export class FiltersView {
+export class FiltersView implements VcenterFilters {
   @ApiProperty({ type: [String] })
   include: string[];
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { HostConnectionState, HostPowerState } from '@vcc/vsphere';
+import type { HostConnectionState, HostPowerState } from '@vcc/contract';
 
 /** An ESXi host in an hourly inventory snapshot (monthly partitions by snapshot time). */
 @Entity({ name: 'inventory_host' })

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { VmPowerState } from '@vcc/vsphere';
+import type { VmPowerState } from '@vcc/contract';
 
 /** A VM in an hourly inventory snapshot (monthly partitions by snapshot time). */
 @Entity({ name: 'inventory_vm' })
