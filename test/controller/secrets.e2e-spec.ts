@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Client } from 'pg';
 import { runApp, startApp, type RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { TOKENS, client, connect, epochs, vcenterBody } from './controller-harness';
+import { TOKENS, client, connect, databaseState, epochs, vcenterBody } from './controller-harness';
 
 describe('vCenter passwords and tokens', () => {
   let database: TestDatabase;
@@ -110,29 +110,35 @@ describe('vCenter passwords and tokens', () => {
         for (const secret of everySecret()) expect(row.password_enc).not.toContain(secret);
       }
 
-      // The collector assigned to a vCenter is the one party that gets its password, decrypted.
-      const registered = await api.post(
-        '/api/v1/collectors/register',
-        { name: 'c1', version: '1', preferredVcenter: 'vc-file' },
-        'collector',
+      // Registration and heartbeats name the vCenter and its credential version, never the password.
+      const registered = await keep(
+        api.post(
+          '/api/v1/collectors/register',
+          { name: 'c1', version: '1', preferredVcenter: 'vc-file' },
+          'collector',
+        ),
       );
-      expect(registered.body.assignment.vcenter).toMatchObject({
-        name: 'vc-file',
+      expect(registered.status).toBe(201);
+      expect(registered.body.assignment.vcenter).toMatchObject({ name: 'vc-file', credentialVersion: 1 });
+      expect(registered.body.assignment.vcenter).not.toHaveProperty('username');
+      const id = registered.body.collectorId as string;
+      const vcFile = registered.body.assignment.vcenter.id as string;
+      const beat = await keep(api.post(`/api/v1/collectors/${id}/heartbeat`, {}, 'collector'));
+      expect(beat.status).toBe(200);
+      // The collector holding indices on a vCenter is the one party that gets its password, decrypted.
+      const credentials = await api.get(`/api/v1/collectors/${id}/credentials/${vcFile}`, 'collector');
+      expect(credentials.body).toEqual({
+        vcenterId: vcFile,
+        credentialVersion: 1,
+        username: 'vcc',
         password: passwords.fromFile,
       });
-      const beat = await api.post(
-        `/api/v1/collectors/${registered.body.collectorId}/heartbeat`,
-        {},
-        'collector',
-      );
-      expect(beat.body.assignment.vcenter.password).toBe(passwords.fromFile);
-      await keep(api.post(`/api/v1/collectors/${registered.body.collectorId}/move`, { vcenter: 'vc-api' }));
-      const moved = await api.post(
-        `/api/v1/collectors/${registered.body.collectorId}/heartbeat`,
-        {},
-        'collector',
-      );
-      expect(moved.body.assignment.vcenter.password).toBe(passwords.patched);
+      await keep(api.post(`/api/v1/collectors/${id}/move`, { vcenter: 'vc-api' }));
+      const moved = await keep(api.post(`/api/v1/collectors/${id}/heartbeat`, {}, 'collector'));
+      // The PATCH of its password moved vc-api's credential version.
+      expect(moved.body.assignment.vcenter).toMatchObject({ id: created.body.id, credentialVersion: 2 });
+      const next = await api.get(`/api/v1/collectors/${id}/credentials/${created.body.id}`, 'collector');
+      expect(next.body).toMatchObject({ credentialVersion: 2, password: passwords.patched });
 
       await keep(api.get('/api/v1/collectors', 'reader'));
       await keep(api.get(`/api/v1/collectors/${registered.body.collectorId}`, 'reader'));
@@ -169,12 +175,99 @@ describe('vCenter passwords and tokens', () => {
       expect(controller.process.output()).toContain('vCenter vc-file updated from the config file: password');
       // Credentials are not part of the group assignment: no epoch changed.
       expect(await epochs(db)).toEqual(before);
-      const registered = await client(controller.url).post(
+      const api = client(controller.url);
+      const registered = await api.post(
         '/api/v1/collectors/register',
         { name: 'c2', version: '1', preferredVcenter: 'vc-file' },
         'collector',
       );
-      expect(registered.body.assignment.vcenter.password).toBe(passwords.fromFile);
+      const vcenter = registered.body.assignment.vcenter;
+      expect(vcenter.credentialVersion).toBe(2);
+      const credentials = await api.get(
+        `/api/v1/collectors/${registered.body.collectorId}/credentials/${vcenter.id}`,
+        'collector',
+      );
+      expect(credentials.body).toMatchObject({ credentialVersion: 2, password: passwords.fromFile });
+    } finally {
+      expect(await controller.stop()).toBe(0);
+    }
+    for (const secret of everySecret()) expect(controller.process.output()).not.toContain(secret);
+  });
+
+  it('lets a collector act only as itself, and gives it only the credentials of a vCenter it holds indices on', async () => {
+    const controller = await start();
+    const api = client(controller.url);
+    const texts: string[] = [];
+    const keep = async <T extends { text: string }>(reply: Promise<T>): Promise<T> => {
+      const done = await reply;
+      texts.push(done.text);
+      return done;
+    };
+    const register = (name: string, preferredVcenter: string) =>
+      keep(api.post('/api/v1/collectors/register', { name, version: '1', preferredVcenter }, 'collector'));
+    try {
+      const a = await register('a', 'vc-inline');
+      const b = await register('b', 'vc-file');
+      const [aId, bId] = [a.body.collectorId as string, b.body.collectorId as string];
+      const [vcInline, vcFile] = [a.body.assignment.vcenter.id as string, b.body.assignment.vcenter.id];
+      const aSecret = a.body.secret as string;
+      const stored = await db.query<{ secret_hash: string }>(
+        'SELECT secret_hash FROM collector WHERE id = $1',
+        [aId],
+      );
+      expect(stored.rows[0].secret_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(stored.rows[0].secret_hash).not.toContain(aSecret);
+      const before = await databaseState(db);
+
+      // a, with its own secret, tries to be b; then anyone without a secret.
+      for (const secret of [aSecret, null]) {
+        const beat = await keep(api.as(secret, 'POST', `/api/v1/collectors/${bId}/heartbeat`, {}));
+        expect(beat.status).toBe(403);
+        expect(beat.body.fields).toEqual([{ field: 'x-collector-secret', problems: [expect.any(String)] }]);
+        const credentials = await keep(
+          api.as(secret, 'GET', `/api/v1/collectors/${bId}/credentials/${vcFile}`),
+        );
+        expect(credentials.status).toBe(403);
+        const evict = await keep(api.as(secret, 'DELETE', `/api/v1/collectors/${bId}`));
+        expect(evict.status).toBe(403);
+      }
+      // Nothing moved: no lease renewed, no epoch bumped, nobody evicted.
+      expect(await databaseState(db)).toEqual(before);
+
+      // a holds no indices on vc-file.
+      const elsewhere = await keep(api.get(`/api/v1/collectors/${aId}/credentials/${vcFile}`, 'collector'));
+      expect(elsewhere.status).toBe(403);
+      expect(elsewhere.body.fields[0].field).toBe('vcenterId');
+      expect((await api.get(`/api/v1/collectors/${aId}/credentials/${vcInline}`, 'collector')).status).toBe(
+        200,
+      );
+
+      // A paused vCenter's credentials go to no one: not to its member, not to a collector registering for it.
+      expect((await api.post(`/api/v1/vcenters/${vcInline}/pause`)).status).toBe(200);
+      const paused = await keep(api.get(`/api/v1/collectors/${aId}/credentials/${vcInline}`, 'collector'));
+      expect(paused.status).toBe(403);
+      const c = await register('c', 'vc-inline');
+      expect(c.status).toBe(201);
+      expect(c.body.assignment).toMatchObject({ paused: true, groupIndices: [] });
+      const newcomer = await keep(
+        api.get(`/api/v1/collectors/${c.body.collectorId}/credentials/${vcInline}`, 'collector'),
+      );
+      expect(newcomer.status).toBe(403);
+      expect((await api.post(`/api/v1/vcenters/${vcInline}/resume`)).status).toBe(200);
+
+      // With its own secret, a leaves; then it is told why it is unknown, as a code.
+      expect((await keep(api.delete(`/api/v1/collectors/${aId}`, 'collector'))).status).toBe(204);
+      const left = await keep(api.post(`/api/v1/collectors/${aId}/heartbeat`, {}, 'collector'));
+      expect(left.status).toBe(410);
+      expect(left.body.gone).toBe('unknown');
+      const unknown = await keep(
+        api.post('/api/v1/collectors/00000000-0000-4000-8000-000000000000/heartbeat', {}, 'collector'),
+      );
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.gone).toBe('unknown');
+      // An admin needs no collector secret to deregister one.
+      expect((await api.delete(`/api/v1/collectors/${bId}`)).status).toBe(204);
+      for (const text of texts) for (const secret of everySecret()) expect(text).not.toContain(secret);
     } finally {
       expect(await controller.stop()).toBe(0);
     }
