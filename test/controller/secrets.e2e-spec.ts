@@ -1,11 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'pg';
+import { startSimulator } from '../simulator/simulator';
 import { runApp, startApp, type RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { TOKENS, client, connect, databaseState, epochs, vcenterBody } from './controller-harness';
+import { waitFor } from '../support/processes';
+import {
+  TOKENS,
+  client,
+  type Json,
+  connect,
+  databaseState,
+  epochs,
+  startController,
+  vcenterBody,
+} from './controller-harness';
 
 describe('vCenter passwords and tokens', () => {
   let database: TestDatabase;
@@ -308,5 +321,169 @@ describe('vCenter passwords and tokens', () => {
     expect(weak.code).toBe(2);
     expect(weak.stderr).toContain('auth.tokens.0.token: must be at least 32 characters');
     expect(weak.stderr).not.toContain('tooshort-secret');
+  });
+});
+
+interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+  /** The response body as sent. */
+  text: string;
+}
+
+/** An HTTP proxy in front of the controller that keeps every response it passes on. */
+async function capturingProxy(
+  target: string,
+): Promise<{ url: string; exchanges: Exchange[]; server: Server }> {
+  const exchanges: Exchange[] = [];
+  const read = async (request: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const server = createServer((request, response) => {
+    void (async () => {
+      const body = await read(request);
+      const headers = Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length'),
+      ) as Record<string, string>;
+      const answer = await fetch(new URL(request.url!, target), {
+        method: request.method,
+        headers,
+        body: body.length ? body : undefined,
+      });
+      const text = await answer.text();
+      exchanges.push({ method: request.method!, path: request.url!, status: answer.status, text });
+      response.writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'text/plain',
+      });
+      response.end(text);
+    })().catch((error: Error) => response.destroy(error));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exchanges, server };
+}
+
+describe('what collectors hear from the controller during a run', () => {
+  it('carries the vCenter password only in credentials answers to collectors holding indices on it, once per version', async () => {
+    const database = await createTestDatabase();
+    const passwords = {
+      sim: `sim-${randomBytes(8).toString('hex')}`,
+      other: `other-${randomBytes(8).toString('hex')}`,
+    };
+    const simulator = await startSimulator({
+      VCC_TLS_ENABLED: 'true',
+      VCC_SDK_PASSWORD: passwords.sim,
+      VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '1',
+      VCC_INVENTORY_HOSTS_PER_CLUSTER: '1',
+      VCC_INVENTORY_VMS_PER_HOST: '2',
+    });
+    const controller = await startController(database.url, {
+      VCC_VCENTERS: JSON.stringify([
+        {
+          name: 'sim',
+          sdkUrl: `${simulator.url}/sdk`,
+          username: 'user',
+          password: passwords.sim,
+          tls: { insecure: true },
+        },
+        {
+          name: 'other',
+          sdkUrl: 'https://other.example.com/sdk',
+          username: 'vcc',
+          password: passwords.other,
+        },
+      ]),
+    });
+    const proxy = await capturingProxy(controller.url);
+    const collectors: RunningApp[] = [];
+    const startCollector = async (name: string): Promise<RunningApp> => {
+      const app = await startApp('collector', {
+        env: {
+          VCC_CONTROLLER_URL: proxy.url,
+          VCC_CONTROLLER_TOKEN: TOKENS.collector,
+          VCC_MEMBER_NAME: name,
+          VCC_MEMBER_PREFERRED_VCENTER: 'sim',
+          VCC_PERF_THREADS: '1',
+          VCC_LOG_LEVEL: 'debug',
+        },
+      });
+      collectors.push(app);
+      return app;
+    };
+    const realtimeCycles = (app: RunningApp): number =>
+      app.logs().filter((line) => /^realtime cycle \S+: /.test(String(line.message))).length;
+    try {
+      const [a, b] = await Promise.all([startCollector('a'), startCollector('b')]);
+      // A cycle that read samples is a login with the fetched credentials.
+      await waitFor(
+        'a realtime cycle of each collector',
+        async () => (realtimeCycles(a) > 0 && realtimeCycles(b) > 0 ? true : undefined),
+        60_000,
+      );
+      await a.stop();
+      collectors.splice(collectors.indexOf(a), 1);
+      await startCollector('a');
+      // After a restart the credentials are fetched again, once, and heartbeats carry on without them.
+      await waitFor('two heartbeats of the restarted collector', async () => {
+        const again = proxy.exchanges.filter(
+          (exchange) => exchange.path === '/api/v1/collectors/register',
+        )[2];
+        const id = again && (JSON.parse(again.text) as Json).collectorId;
+        const beats = proxy.exchanges.filter((exchange) => id && exchange.path.endsWith(`${id}/heartbeat`));
+        return beats.length >= 2 ? true : undefined;
+      });
+    } finally {
+      for (const app of collectors) await app.stop();
+      await new Promise((resolve) => proxy.server.close(resolve));
+      expect(await controller.stop()).toBe(0);
+      await simulator.stop();
+      await database.drop();
+    }
+
+    const registrations = proxy.exchanges.filter(
+      (exchange) => exchange.path === '/api/v1/collectors/register',
+    );
+    expect(registrations.map((exchange) => exchange.status)).toEqual([201, 201, 201]);
+    const registered = registrations.map((exchange) => JSON.parse(exchange.text) as Json);
+    const simId = registered[0].assignment.vcenter.id as string;
+    for (const answer of registered)
+      expect(answer.assignment.vcenter).toMatchObject({ id: simId, name: 'sim' });
+    const heartbeats = proxy.exchanges.filter((exchange) => exchange.path.endsWith('/heartbeat'));
+
+    // Each collector process fetched the credentials once: the version did not change during the run.
+    const credentials = proxy.exchanges.filter((exchange) => exchange.path.includes('/credentials/'));
+    expect(credentials.map((exchange) => [exchange.method, exchange.path, exchange.status])).toEqual(
+      registered.map((answer) => [
+        'GET',
+        `/api/v1/collectors/${answer.collectorId}/credentials/${simId}`,
+        200,
+      ]),
+    );
+    // Every one of them held indices on sim: its registration or a heartbeat said so.
+    for (const answer of registered) {
+      const views = [
+        answer,
+        ...heartbeats
+          .filter((beat) => beat.path.includes(answer.collectorId))
+          .map((beat) => JSON.parse(beat.text) as Json),
+      ];
+      expect(
+        views.some(
+          (view) => view.assignment?.vcenter.id === simId && view.assignment.groupIndices.length > 0,
+        ),
+      ).toBe(true);
+    }
+
+    const carrying = proxy.exchanges.filter((exchange) => exchange.text.includes(passwords.sim));
+    expect(carrying).toEqual(credentials);
+    for (const exchange of proxy.exchanges) expect(exchange.text).not.toContain(passwords.other);
+    const collectorSecrets = registered.map((answer) => answer.secret as string);
+    for (const app of [controller, ...collectors]) {
+      const output = app.process.output();
+      for (const secret of [...Object.values(passwords), ...collectorSecrets])
+        expect(output).not.toContain(secret);
+    }
   });
 });
