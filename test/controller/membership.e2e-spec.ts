@@ -263,7 +263,13 @@ describe('collector membership and group assignment on PostgreSQL', () => {
     const beat = (await heartbeat(ids.c4)).body;
     expect(beat.assignment).toMatchObject({ realtimeIntervalSeconds: 40, requestBudget: 8 });
     expect(Date.parse(beat.assignment.effectiveFrom) % 40_000).toBe(0);
-    expect(beat.assignment.vcenter.username).toBe('other@vsphere.local');
+    // A new user name is a new credential version, which members fetch on their own route.
+    expect(beat.assignment.vcenter.credentialVersion).toBe(2);
+    const credentials = await api.get(
+      `/api/v1/collectors/${ids.c4}/credentials/${vcenter['vc-b']}`,
+      'collector',
+    );
+    expect(credentials.body).toMatchObject({ credentialVersion: 2, username: 'other@vsphere.local' });
   });
 
   it('lets a collector that re-registers under its name take over its indices in one bump', async () => {
