@@ -3,7 +3,10 @@ export interface EntityRef {
   name: string;
 }
 
-/** A vCenter event as collectors post it (`POST /api/v1/events`) and the event stream serves it. */
+/**
+ * A vCenter event as collectors post it (`POST /api/v1/events`). Collectors send every field; the
+ * controller accepts the nullable ones left out.
+ */
 export interface EventRow {
   /** vCenter's event key, increasing per vCenter. */
   key: number;
@@ -11,15 +14,15 @@ export interface EventRow {
   /** The vim25 event type, e.g. `VmPoweredOffEvent`. */
   type: string;
   createdTime: string;
-  userName: string | null;
-  fullMessage: string | null;
-  datacenter: EntityRef | null;
+  userName?: string | null;
+  fullMessage?: string | null;
+  datacenter?: EntityRef | null;
   /** The compute resource (cluster). */
-  cluster: EntityRef | null;
-  host: EntityRef | null;
-  vm: EntityRef | null;
+  cluster?: EntityRef | null;
+  host?: EntityRef | null;
+  vm?: EntityRef | null;
   /** The event type's other properties. */
-  fields: Record<string, unknown>;
+  fields?: Record<string, unknown>;
 }
 
 /** The body of `POST /api/v1/events`. */

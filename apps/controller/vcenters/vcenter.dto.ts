@@ -34,7 +34,7 @@ const counterList = (kind: string): PropertyDecorator => {
   return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 };
 
-export class TlsOptionsDto {
+export class TlsOptionsDto implements Partial<VcenterTls> {
   @ApiPropertyOptional({
     description: "skip verification of vCenter's certificate (labs only)",
     default: false,
@@ -56,7 +56,7 @@ export class TlsOptionsDto {
 }
 
 /** Kinds left out get vcc's default counters. */
-export class CountersDto {
+export class CountersDto implements Partial<VcenterCounters> {
   @counterList('vm')
   vm?: string[];
 
@@ -70,7 +70,7 @@ export class CountersDto {
   datastore?: string[];
 }
 
-export class FiltersDto {
+export class FiltersDto implements Partial<VcenterFilters> {
   @ApiPropertyOptional({
     type: [String],
     description:
