@@ -11,7 +11,7 @@ import { VimFaultError } from '@vcc/vsphere';
 import { hostname } from 'node:os';
 import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
 import { PerfPool } from './collection/perf-pool';
-import { ControllerClient } from './controller/controller.client';
+import { ControllerClient, controllerTls } from './controller/controller.client';
 import type { Assignment, AssignmentResponse } from './controller/controller.types';
 import { EventTail } from './events/event-tail';
 import { AssignmentTracker } from './membership/assignment.tracker';
@@ -63,7 +63,10 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
       config.controller.url!,
       config.controller.token!,
       config.controller.timeoutSeconds * 1000,
+      controllerTls(config.controller),
     );
+    if (config.controller.insecure)
+      this.logger.warn("controller.insecure is set: the controller's certificate is not checked");
     this.pool = new PerfPool(config.perf.threads);
     this.cycleHealth = new CycleHealth(config.health.failedCycles);
     this.writer = new SinkWriter(

@@ -8,6 +8,6 @@ void runApp({
   summary: 'a vSphere API simulator for the quickstart, benchmarks and fault tests',
   config: SimulatorConfig,
   module: () => SimulatorModule,
-  https: (config, logger) =>
-    config.tls.enabled ? selfSignedCertificate(config.http.host, logger) : undefined,
+  defaultTls: (config, logger) =>
+    config.http.tls.selfSigned ? selfSignedCertificate(config.http.host, logger) : undefined,
 });

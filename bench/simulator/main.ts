@@ -166,7 +166,7 @@ async function main(): Promise<void> {
   });
   const simulator = await startApp('simulator', {
     env: {
-      VCC_TLS_ENABLED: 'true',
+      VCC_HTTP_TLS_SELF_SIGNED: 'true',
       VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '1',
       VCC_INVENTORY_HOSTS_PER_CLUSTER: String(HOSTS),
       VCC_INVENTORY_VMS_PER_HOST: String(VMS_PER_HOST),

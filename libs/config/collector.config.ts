@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
+import { IsPemFile } from './pem-file.validator';
 import { HttpConfig } from './sections';
 
 class CollectorHttpConfig extends HttpConfig {
@@ -48,6 +49,36 @@ export class ControllerClientConfig {
   @Min(2)
   @Max(3600)
   maxRetryDelaySeconds = 60;
+
+  @Doc(
+    "PEM CA bundle that signed the controller's certificate (https URLs); unset trusts the system's CAs only",
+  )
+  @IsOptional()
+  @IsString()
+  @IsPemFile('certificate')
+  caFile?: string;
+
+  @Doc(
+    'accept any certificate from the controller: tokens and vCenter passwords can then be stolen on the way; for tests only',
+  )
+  @IsBoolean()
+  insecure = false;
+
+  @Doc('PEM client certificate shown to a controller that asks for one (its http.tls.clientCaFile)')
+  @ValidateIf(
+    (client: ControllerClientConfig) => client.certFile !== undefined || client.keyFile !== undefined,
+  )
+  @IsString({ message: 'is required when keyFile is set' })
+  @IsPemFile('certificate')
+  certFile?: string;
+
+  @Doc('PEM private key of certFile, unencrypted')
+  @ValidateIf(
+    (client: ControllerClientConfig) => client.certFile !== undefined || client.keyFile !== undefined,
+  )
+  @IsString({ message: 'is required when certFile is set' })
+  @IsPemFile('private key', 'certFile')
+  keyFile?: string;
 }
 
 export class MemberConfig {

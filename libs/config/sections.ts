@@ -12,9 +12,37 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { Doc, Secret } from './config-key.decorator';
+import { IsPemFile } from './pem-file.validator';
+
+/** HTTPS for an app's own server; plain HTTP while certFile is unset. */
+export class HttpTlsConfig {
+  @Doc('PEM certificate (chain) to serve HTTPS with; plain HTTP when unset')
+  @ValidateIf(
+    (tls: HttpTlsConfig) =>
+      tls.certFile !== undefined || tls.keyFile !== undefined || tls.clientCaFile !== undefined,
+  )
+  @IsString({ message: 'is required when keyFile or clientCaFile is set' })
+  @IsPemFile('certificate')
+  certFile?: string;
+
+  @Doc('PEM private key of certFile, unencrypted; readable by the service user only')
+  @ValidateIf((tls: HttpTlsConfig) => tls.certFile !== undefined || tls.keyFile !== undefined)
+  @IsString({ message: 'is required when certFile is set' })
+  @IsPemFile('private key', 'certFile')
+  keyFile?: string;
+
+  @Doc(
+    'PEM CA bundle for mutual TLS: every client (collectors, admins, health checks) must then present a certificate it signed',
+  )
+  @IsOptional()
+  @IsString()
+  @IsPemFile('certificate')
+  clientCaFile?: string;
+}
 
 export class HttpConfig {
   @Doc('address the HTTP server binds to')
@@ -39,6 +67,10 @@ export class HttpConfig {
   @Min(1)
   @Max(3600)
   requestTimeoutSeconds = 60;
+
+  @Type(() => HttpTlsConfig)
+  @ValidateNested()
+  tls = new HttpTlsConfig();
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;

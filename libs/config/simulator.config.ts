@@ -12,18 +12,24 @@ import {
 } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
-import { HttpConfig } from './sections';
+import { HttpConfig, HttpTlsConfig } from './sections';
+
+export class SimulatorHttpTlsConfig extends HttpTlsConfig {
+  @Doc(
+    'when certFile is unset, serve HTTPS with a self-signed certificate generated at start, as a fresh vCenter does (pyVmomi needs HTTPS)',
+  )
+  @IsBoolean()
+  selfSigned = false;
+}
 
 class SimulatorHttpConfig extends HttpConfig {
   override port = 8989;
   // A QueryPerf for a thousand VMs is about 1 MB of SOAP; vCenter takes far larger requests.
   override bodyLimitBytes = 33_554_432;
-}
 
-export class SimulatorTlsConfig {
-  @Doc('serve HTTPS with a self-signed certificate generated at start, as vCenter does (pyVmomi needs it)')
-  @IsBoolean()
-  enabled = false;
+  @Type(() => SimulatorHttpTlsConfig)
+  @ValidateNested()
+  override tls = new SimulatorHttpTlsConfig();
 }
 
 export class SimulatorSdkConfig {
@@ -157,10 +163,6 @@ export class SimulatorConfig extends BaseAppConfig {
   @Type(() => SimulatorHttpConfig)
   @ValidateNested()
   http = new SimulatorHttpConfig();
-
-  @Type(() => SimulatorTlsConfig)
-  @ValidateNested()
-  tls = new SimulatorTlsConfig();
 
   @Type(() => SimulatorSdkConfig)
   @ValidateNested()

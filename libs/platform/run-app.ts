@@ -1,11 +1,20 @@
 import { Logger as NestLogger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import type { ClassConstructor } from 'class-transformer';
-import { ConfigError, describeConfig, loadConfig, type BaseAppConfig, CONFIG_FILE_ENV } from '@vcc/config';
+import {
+  ConfigError,
+  describeConfig,
+  loadConfig,
+  readRegularFile,
+  type BaseAppConfig,
+  type HttpTlsConfig,
+  CONFIG_FILE_ENV,
+} from '@vcc/config';
 import { version } from '../../package.json';
 import { AllExceptionsFilter } from './exception.filter';
 import { AppIdentity, HealthController, HealthService } from './health.controller';
@@ -40,8 +49,11 @@ export interface AppDefinition<C extends BaseAppConfig> {
   module(config: NoInfer<C>, flags: FlagValues): DynamicModule | Type<unknown>;
   /** Last touches on the Nest app before it listens (e.g. the OpenAPI document). */
   configure?(app: NestFastifyApplication, config: NoInfer<C>, version: string): void | Promise<void>;
-  /** TLS key and certificate (PEM) to serve HTTPS with; undefined serves plain HTTP. */
-  https?(config: NoInfer<C>, logger: pino.Logger): Promise<TlsKeyPair | undefined> | TlsKeyPair | undefined;
+  /** TLS key and certificate (PEM) to serve HTTPS with when http.tls names none; undefined serves plain HTTP. */
+  defaultTls?(
+    config: NoInfer<C>,
+    logger: pino.Logger,
+  ): Promise<TlsKeyPair | undefined> | TlsKeyPair | undefined;
 }
 
 export interface TlsKeyPair {
@@ -173,7 +185,7 @@ async function serve<C extends BaseAppConfig>(
   stopResources: () => Promise<void>,
 ): Promise<void> {
   const rootModule = platformModule(app, config, flags);
-  const https = await app.https?.(config, logger);
+  const https = serverTls(config.http.tls) ?? (await app.defaultTls?.(config, logger));
   const timeoutMs = config.http.requestTimeoutSeconds * 1000;
   // Node enforces a request timeout only if its server is created with one (Fastify sets it
   // later), and looks for requests over it every 30 s unless told otherwise.
@@ -226,6 +238,17 @@ async function serve<C extends BaseAppConfig>(
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * HTTPS options from http.tls; the loader has checked the files already. With a client CA the
+ * handshake itself refuses a client without a certificate signed by it, before any route runs.
+ */
+function serverTls(tls: HttpTlsConfig): HttpsServerOptions | undefined {
+  if (!tls.certFile || !tls.keyFile) return undefined;
+  const pair = { cert: readRegularFile(tls.certFile), key: readRegularFile(tls.keyFile) };
+  if (!tls.clientCaFile) return pair;
+  return { ...pair, ca: readRegularFile(tls.clientCaFile), requestCert: true, rejectUnauthorized: true };
 }
 
 function platformModule<C extends BaseAppConfig>(

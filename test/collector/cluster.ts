@@ -30,9 +30,14 @@ export interface Sink {
 }
 
 export interface ClusterOptions {
-  sink: Sink;
+  /** Where collectors write; `prometheus` serves the samples on each collector's /metrics. */
+  sink: Sink | { kind: 'prometheus' };
+  /** The vCenter's counters, instead of COUNTERS. */
+  counters?: typeof COUNTERS;
   /** Simulator settings (VCC_* variables). */
   simulator?: Record<string, string>;
+  /** Controller settings (VCC_* variables). */
+  controller?: Record<string, string>;
   /** Collector settings for every collector (VCC_* variables). */
   collector?: Record<string, string>;
 }
@@ -63,7 +68,7 @@ export class Cluster {
     let simulator: RunningApp | undefined;
     if (!target) {
       simulator = await startSimulator({
-        VCC_TLS_ENABLED: 'true',
+        VCC_HTTP_TLS_SELF_SIGNED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '3',
         VCC_INVENTORY_VMS_PER_HOST: '8',
@@ -98,22 +103,28 @@ export class Cluster {
             realtimeIntervalSeconds: 20,
             historicalIntervalSeconds: 300,
             requestBudget: 6,
-            counters: COUNTERS,
+            counters: options.counters ?? COUNTERS,
           },
         ]),
+        ...options.controller,
       },
     });
     return new Cluster(database, target, controller, options, simulator);
   }
 
   sinkConfig(): Record<string, unknown> {
-    const { kind, server } = this.options.sink;
-    return kind === 'influxdb-v2'
-      ? { type: 'influxdb-v2', url: server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' }
-      : { type: 'influxdb-v1', url: server.url, database: 'vcc' };
+    const sink = this.options.sink;
+    switch (sink.kind) {
+      case 'influxdb-v2':
+        return { type: 'influxdb-v2', url: sink.server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' };
+      case 'influxdb-v1':
+        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc' };
+      case 'prometheus':
+        return { type: 'prometheus' };
+    }
   }
 
-  async startCollector(name: string): Promise<RunningApp> {
+  async startCollector(name: string, env: Record<string, string> = {}): Promise<RunningApp> {
     const app = await startApp('collector', {
       env: {
         VCC_CONTROLLER_URL: this.controller.url,
@@ -123,6 +134,7 @@ export class Cluster {
         VCC_LOG_LEVEL: 'debug',
         VCC_SINKS: JSON.stringify([this.sinkConfig()]),
         ...this.options.collector,
+        ...env,
       },
     });
     this.collectors.set(name, app);

@@ -44,7 +44,10 @@ describe('collector --once against the simulator, writing to a file and to Influ
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vcc-once-'));
-    [simulator, influx] = await Promise.all([startSimulator({ VCC_TLS_ENABLED: 'true' }), startInfluxDb()]);
+    [simulator, influx] = await Promise.all([
+      startSimulator({ VCC_HTTP_TLS_SELF_SIGNED: 'true' }),
+      startInfluxDb(),
+    ]);
     await influxQuery(influx, 'CREATE DATABASE vcc');
     await influxQuery(influx, 'CREATE DATABASE file_check');
   });

@@ -63,7 +63,7 @@ describe('the simulator, seen by pyVmomi', () => {
   let simulator: RunningApp;
 
   beforeAll(async () => {
-    simulator = await startSimulator({ VCC_TLS_ENABLED: 'true' });
+    simulator = await startSimulator({ VCC_HTTP_TLS_SELF_SIGNED: 'true' });
   });
   afterAll(() => simulator?.stop());
 

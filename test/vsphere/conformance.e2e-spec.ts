@@ -62,7 +62,7 @@ const targets: Target[] = [
     tailsEventHistory: true,
     start: async () => {
       const app = await startSimulator({
-        VCC_TLS_ENABLED: 'true',
+        VCC_HTTP_TLS_SELF_SIGNED: 'true',
         VCC_INVENTORY_CLUSTERS_PER_DATACENTER: '2',
         VCC_INVENTORY_HOSTS_PER_CLUSTER: '2',
         VCC_INVENTORY_VMS_PER_HOST: '3',

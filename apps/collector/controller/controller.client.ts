@@ -1,4 +1,8 @@
+import type { ControllerClientConfig } from '@vcc/config';
+import { readRegularFile } from '@vcc/config';
 import { COLLECTOR_SECRET_HEADER, type CollectorGone } from '@vcc/contract';
+import type { ConnectionOptions } from 'node:tls';
+import { Agent } from 'undici';
 import type {
   AssignmentResponse,
   CycleStats,
@@ -26,18 +30,51 @@ export class ControllerError extends Error {
   }
 }
 
+/** Node's codes for a server certificate that fails verification (OpenSSL's X509_V_ERR_* names). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/**
+ * How https connections to the controller are checked (PEM text of controller.caFile, certFile,
+ * keyFile): its certificate against the CA file or, without one, the system's CAs; ours shown when
+ * it asks for one.
+ */
+export function controllerTls(config: ControllerClientConfig): ConnectionOptions {
+  const pem = (file: string | undefined): string | undefined => (file ? readRegularFile(file) : undefined);
+  return {
+    ca: pem(config.caFile),
+    cert: pem(config.certFile),
+    key: pem(config.keyFile),
+    rejectUnauthorized: !config.insecure,
+  };
+}
+
 /**
  * The collector's side of the controller's REST API, with the collector-role bearer token. It keeps
  * the secret of the registration it made and sends it on every call about that collector.
  */
 export class ControllerClient {
+  private readonly dispatcher: Agent;
   private registered?: { collectorId: string; secret: string };
 
   constructor(
     private readonly baseUrl: string,
     private readonly token: string,
     private readonly timeoutMs: number,
-  ) {}
+    tls: ConnectionOptions,
+  ) {
+    this.dispatcher = new Agent({ connect: tls });
+  }
 
   async register(body: RegisterRequest): Promise<RegistrationResponse> {
     const response = await this.request<RegistrationResponse>('POST', '/api/v1/collectors/register', body);
@@ -105,10 +142,19 @@ export class ControllerClient {
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(this.timeoutMs),
+        dispatcher: this.dispatcher,
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-      throw new ControllerError(`${method} ${path}: controller unreachable (${cause})`, 0);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      if (cause?.code && UNTRUSTED_CERTIFICATE.has(cause.code))
+        throw new ControllerError(
+          `${method} ${path}: the controller's TLS certificate was refused (${cause.code}: ${cause.message}); controller.caFile must name the CA that signed it`,
+          0,
+        );
+      throw new ControllerError(
+        `${method} ${path}: controller unreachable (${cause?.code ?? (error as Error).message})`,
+        0,
+      );
     }
     const text = await response.text();
     if (!response.ok) {
