@@ -150,10 +150,10 @@ export class MembershipService {
   }
 
   async heartbeat(id: string, secret: string | undefined, body: HeartbeatDto): Promise<AssignmentResponse> {
-    let lease =
-      secret !== undefined
-        ? await this.collectors.renewLease(id, hashSecret(secret), this.leaseTtlSeconds, body.stats)
-        : undefined;
+    const secretHash = secret !== undefined ? hashSecret(secret) : undefined;
+    let lease = secretHash
+      ? await this.collectors.renewLease(id, secretHash, this.leaseTtlSeconds, body.stats)
+      : undefined;
     if (!lease) {
       const collector = await this.authenticate(id, secret);
       // An expired lease the reaper has not yet seen is gone all the same.
@@ -167,7 +167,7 @@ export class MembershipService {
     }
     this.metrics.heartbeats.inc();
     if (lease.state === 'active' && !lease.vcenterId && (await this.assignment.placeUnplaced(id))) {
-      lease = (await this.collectors.renewLease(id, hashSecret(secret!), this.leaseTtlSeconds))!;
+      lease = (await this.collectors.renewLease(id, secretHash!, this.leaseTtlSeconds))!;
     }
     return this.respond(lease);
   }
