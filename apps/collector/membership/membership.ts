@@ -133,7 +133,7 @@ export class Membership {
   private async accept(response: AssignmentResponse): Promise<number> {
     const before = this.tracker.latest;
     await this.refreshCredentials(response);
-    this.tracker.update(response, this.credentials, Date.now());
+    this.tracker.update(response, new Map(this.credentials), Date.now());
     this.pendingStats = undefined;
     this.onAnswer(response, before);
     return response.heartbeatIntervalSeconds * 1000;
