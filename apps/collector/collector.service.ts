@@ -4,13 +4,13 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
+import { boundaryAtOrAfter } from '@vcc/contract';
 import { CollectorConfig } from '@vcc/config';
 import { HealthService, AppIdentity } from '@vcc/platform';
 import { VimFaultError } from '@vcc/vsphere';
 import { hostname } from 'node:os';
 import { PerfCollector, type CycleResult, type Schedule } from './collection/perf-collector';
 import { PerfPool } from './collection/perf-pool';
-import { nextBoundary } from './collection/windows';
 import { ControllerClient, controllerTls } from './controller/controller.client';
 import type { Assignment, AssignmentResponse } from './controller/controller.types';
 import { EventTail } from './events/event-tail';
@@ -163,7 +163,7 @@ export class CollectorService implements OnApplicationBootstrap, BeforeApplicati
   private scheduleNext(schedule: Schedule, after = Date.now()): void {
     if (this.stopping) return;
     // Timers can fire a little early: the next boundary is strictly after the one just reached.
-    const boundary = nextBoundary(Math.max(after, Date.now()) + 1, this.intervalSeconds(schedule));
+    const boundary = boundaryAtOrAfter(Math.max(after, Date.now()) + 1, this.intervalSeconds(schedule));
     const armed = this.timers.get(schedule);
     if (armed && armed.boundary <= boundary) return;
     if (armed) clearTimeout(armed.timer);

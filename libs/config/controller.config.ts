@@ -22,6 +22,7 @@ import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
 import { IsRealtimeInterval } from './time-scale';
+import type { VcenterCounters, VcenterFilters } from '@vcc/contract';
 
 /**
  * Limits of a vCenter catalogue entry, shared by the config file import and the REST API so that
@@ -221,7 +222,7 @@ export class VcenterTlsConfig {
   caFile?: string;
 }
 
-export class VcenterCountersConfig {
+export class VcenterCountersConfig implements Partial<VcenterCounters> {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(VCENTER_RULES.maxCounters)
@@ -247,7 +248,7 @@ export class VcenterCountersConfig {
   datastore?: string[];
 }
 
-export class VcenterFiltersConfig {
+export class VcenterFiltersConfig implements VcenterFilters {
   @IsArray()
   @ArrayMaxSize(VCENTER_RULES.maxFilters)
   @IsString({ each: true })

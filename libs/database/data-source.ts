@@ -12,6 +12,7 @@ import { InventorySnapshots1764100000001 } from './migrations/1764100000001-inve
 import { VcenterEvents1764100000002 } from './migrations/1764100000002-vcenter-events';
 import { CollectorInstance1764390000000 } from './migrations/1764390000000-collector-instance';
 import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter-name-case';
+import { CollectorSecret1764430000000 } from './migrations/1764430000000-collector-secret';
 import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
 
 export const entities = [
@@ -30,6 +31,7 @@ export const migrations = [
   VcenterEvents1764100000002,
   CollectorInstance1764390000000,
   VcenterNameCase1764400000000,
+  CollectorSecret1764430000000,
   RealtimeIntervalCheck1764510000000,
 ];
 

@@ -66,9 +66,23 @@ export function planMonthlyPartitions(
 }
 
 /**
+ * Creates `partition` of `table` unless it exists. Bounds are written in UTC so that the session
+ * time zone cannot shift them.
+ */
+export async function createMonthlyPartition(
+  db: SqlRunner,
+  table: string,
+  partition: MonthlyPartition,
+): Promise<void> {
+  await db.query(
+    `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF "${table}"
+       FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
+  );
+}
+
+/**
  * Creates and drops monthly range partitions of `table` (declared `PARTITION BY RANGE (<timestamptz
- * column>)`) according to the policy, and returns what it did. Bounds are written in UTC so that
- * the session time zone cannot shift them.
+ * column>)`) according to the policy, and returns what it did.
  */
 export async function maintainMonthlyPartitions(
   db: SqlRunner,
@@ -90,12 +104,7 @@ export async function maintainMonthlyPartitions(
     rows.map((row) => row.name),
     policy,
   );
-  for (const partition of plan.create) {
-    await db.query(
-      `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF "${table}"
-         FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
-    );
-  }
+  for (const partition of plan.create) await createMonthlyPartition(db, table, partition);
   for (const name of plan.drop) await db.query(`DROP TABLE IF EXISTS "${name}"`);
   return plan;
 }

@@ -45,7 +45,14 @@ export function loggerParams(app: string, level: LogLevel): Params {
         if (err || res.statusCode >= 500) return 'error';
         return res.statusCode >= 400 ? 'warn' : 'debug';
       },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers["x-collector-secret"]',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+        ],
+      },
       serializers: {
         req: (req: { method: string; url: string; id: unknown }) => ({
           id: req.id,

@@ -1,5 +1,4 @@
 export * from './container-view';
-export * from './default-counters';
 export * from './event-history-collector';
 export * from './inventory';
 export * from './inventory.types';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DEFAULT_COUNTERS, VsphereClient } from '@vcc/vsphere';
+import { DEFAULT_COUNTERS } from '@vcc/contract';
+import { VsphereClient } from '@vcc/vsphere';
 import { sampleValue } from '../../apps/simulator/perf/sample-value';
 import { startSimulator } from '../simulator/simulator';
 import { startApp, type RunningApp } from '../support/apps';

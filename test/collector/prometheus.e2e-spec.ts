@@ -1,4 +1,5 @@
-import { DEFAULT_COUNTERS, VsphereClient } from '@vcc/vsphere';
+import { DEFAULT_COUNTERS } from '@vcc/contract';
+import { VsphereClient } from '@vcc/vsphere';
 import { sampleValue } from '../../apps/simulator/perf/sample-value';
 import { Cluster, COUNTERS, SAMPLE_SECONDS, waitForCycles } from './cluster';
 

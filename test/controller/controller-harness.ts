@@ -48,16 +48,39 @@ export interface Reply<T = Json> {
   text: string;
 }
 
-/** A small JSON client for one controller, authenticating as `role` (or not at all). */
+/** The secret each registration returned, by collector id, across every client and controller replica. */
+export const collectorSecrets = new Map<string, string>();
+
+/** The collector a collector-role call is about, when its path names one. */
+function collectorOf(method: string, path: string): string | undefined {
+  const match = /^\/api\/v1\/collectors\/([^/?]+)(\/heartbeat|\/credentials\/[^/?]+)?$/.exec(path);
+  if (!match || match[1] === 'register' || (!match[2] && method !== 'DELETE')) return undefined;
+  return decodeURIComponent(match[1]);
+}
+
+/**
+ * A small JSON client for one controller, authenticating as `role` (or not at all). As a collector
+ * it sends the secret of the collector the path names, as that collector's registration returned it,
+ * unless `secret` says otherwise (null: none).
+ */
 export function client(baseUrl: string) {
   const call = async <T = Json>(
     method: string,
     path: string,
-    options: { role?: Role | null; token?: string; body?: unknown; raw?: string } = {},
+    options: {
+      role?: Role | null;
+      token?: string;
+      body?: unknown;
+      raw?: string;
+      secret?: string | null;
+    } = {},
   ): Promise<Reply<T>> => {
     const headers: Record<string, string> = {};
     const token = options.token ?? (options.role === null ? undefined : TOKENS[options.role ?? 'admin']);
     if (token) headers.authorization = `Bearer ${token}`;
+    const about = options.role === 'collector' ? collectorOf(method, path) : undefined;
+    const secret = options.secret === undefined ? about && collectorSecrets.get(about) : options.secret;
+    if (secret) headers['x-collector-secret'] = secret;
     let body: string | undefined = options.raw;
     if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -69,6 +92,9 @@ export function client(baseUrl: string) {
     } catch {
       parsed = text;
     }
+    const registered = parsed as { collectorId?: unknown; secret?: unknown } | undefined;
+    if (path === '/api/v1/collectors/register' && typeof registered?.secret === 'string')
+      collectorSecrets.set(String(registered.collectorId), registered.secret);
     return { status: response.status, body: parsed as T, headers: response.headers, text };
   };
   return {
@@ -81,6 +107,9 @@ export function client(baseUrl: string) {
     patch: <T = Json>(path: string, body?: unknown, role: Role | null = 'admin') =>
       call<T>('PATCH', path, { role, body }),
     delete: <T = Json>(path: string, role: Role | null = 'admin') => call<T>('DELETE', path, { role }),
+    /** A collector's call with the secret given (null: none) instead of its own. */
+    as: <T = Json>(secret: string | null, method: string, path: string, body?: unknown) =>
+      call<T>(method, path, { role: 'collector', body, secret }),
   };
 }
 export type ControllerClient = ReturnType<typeof client>;

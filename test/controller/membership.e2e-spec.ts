@@ -182,14 +182,21 @@ describe('collector membership and group assignment on PostgreSQL', () => {
     });
     expect(beat.assignment.effectiveFrom).toBe(drained.body.drainAt);
     expect(beat.previous).toMatchObject({ epoch: current.epoch, groupIndices: [1], groupCount: 2 });
-    expect(beat.previous.vcenter.password).toBe(beat.assignment.vcenter.password);
+    expect(beat.previous.vcenter).toEqual(beat.assignment.vcenter);
+    // Until its last boundary a draining collector still works there, so it may still log in.
+    const credentials = await api.get(
+      `/api/v1/collectors/${ids.c2}/credentials/${vcenter['vc-a']}`,
+      'collector',
+    );
+    expect(credentials.status).toBe(200);
 
     await waitFor(
       'c2 to be deregistered',
       async () => ((await heartbeat(ids.c2)).status === 410 ? true : undefined),
       60_000,
     );
-    expect((await heartbeat(ids.c2)).body.message).toContain('drained');
+    // The code, not the message, tells the collector to stop.
+    expect((await heartbeat(ids.c2)).body).toMatchObject({ gone: 'drained' });
     expect((await api.get(`/api/v1/collectors/${ids.c2}`)).body).toMatchObject({
       state: 'gone',
       goneReason: 'drained',
@@ -263,7 +270,13 @@ describe('collector membership and group assignment on PostgreSQL', () => {
     const beat = (await heartbeat(ids.c4)).body;
     expect(beat.assignment).toMatchObject({ realtimeIntervalSeconds: 40, requestBudget: 8 });
     expect(Date.parse(beat.assignment.effectiveFrom) % 40_000).toBe(0);
-    expect(beat.assignment.vcenter.username).toBe('other@vsphere.local');
+    // A new user name is a new credential version, which members fetch on their own route.
+    expect(beat.assignment.vcenter.credentialVersion).toBe(2);
+    const credentials = await api.get(
+      `/api/v1/collectors/${ids.c4}/credentials/${vcenter['vc-b']}`,
+      'collector',
+    );
+    expect(credentials.body).toMatchObject({ credentialVersion: 2, username: 'other@vsphere.local' });
   });
 
   it('lets a collector that re-registers under its name take over its indices in one bump', async () => {

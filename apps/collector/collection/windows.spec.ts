@@ -1,4 +1,4 @@
-import { backfillStart, firstWindowStart, historicalWindow, nextBoundary, realtimeWindow } from './windows';
+import { backfillStart, firstWindowStart, historicalWindow, realtimeWindow } from './windows';
 
 const base = { sampleSeconds: 20, retentionSeconds: 3600, end: 100_000, backfillFrom: 99_000 };
 
@@ -72,12 +72,5 @@ describe('historicalWindow', () => {
     expect(
       historicalWindow({ acked: 98_000, end: 100_000, intervalSeconds: 300, lookbackIntervals: 3 }).start,
     ).toBe(98_000);
-  });
-});
-
-describe('nextBoundary', () => {
-  it('is a wall-clock multiple of the interval at or after now', () => {
-    expect(nextBoundary(Date.parse('2026-11-24T10:00:05Z'), 60)).toBe(Date.parse('2026-11-24T10:01:00Z'));
-    expect(nextBoundary(Date.parse('2026-11-24T10:01:00Z'), 60)).toBe(Date.parse('2026-11-24T10:01:00Z'));
   });
 });

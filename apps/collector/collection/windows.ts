@@ -102,9 +102,3 @@ export function historicalWindow(input: {
     lostSamples: 0,
   };
 }
-
-/** The cycle boundary at or after `nowMs` for an interval: a wall-clock multiple of it. */
-export function nextBoundary(nowMs: number, intervalSeconds: number): number {
-  const interval = intervalSeconds * 1000;
-  return Math.ceil(nowMs / interval) * interval;
-}

@@ -1,18 +1,29 @@
 import type { ControllerClientConfig } from '@vcc/config';
 import { readRegularFile } from '@vcc/config';
+import { COLLECTOR_SECRET_HEADER, type CollectorGone } from '@vcc/contract';
 import type { ConnectionOptions } from 'node:tls';
 import { Agent } from 'undici';
-import type { AssignmentResponse, CycleStats, EventRow, SnapshotShard } from './controller.types';
+import type {
+  AssignmentResponse,
+  CycleStats,
+  EventRow,
+  RegisterRequest,
+  RegistrationResponse,
+  SnapshotShard,
+  VcenterCredentials,
+} from './controller.types';
 
 /**
  * An answer from the controller other than success; `status` 0 means it could not be reached.
- * `retryAfterSeconds` is the controller's Retry-After, when it sent one.
+ * `retryAfterSeconds` is the controller's Retry-After, when it sent one; `gone` why the controller
+ * no longer knows this collector, on a 404 or 410.
  */
 export class ControllerError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly retryAfterSeconds?: number,
+    readonly gone?: CollectorGone,
   ) {
     super(message);
     this.name = 'ControllerError';
@@ -48,9 +59,13 @@ export function controllerTls(config: ControllerClientConfig): ConnectionOptions
   };
 }
 
-/** The collector's side of the controller's REST API, with the collector-role bearer token. */
+/**
+ * The collector's side of the controller's REST API, with the collector-role bearer token. It keeps
+ * the secret of the registration it made and sends it on every call about that collector.
+ */
 export class ControllerClient {
   private readonly dispatcher: Agent;
+  private registered?: { collectorId: string; secret: string };
 
   constructor(
     private readonly baseUrl: string,
@@ -61,14 +76,10 @@ export class ControllerClient {
     this.dispatcher = new Agent({ connect: tls });
   }
 
-  register(body: {
-    name: string;
-    instanceId: string;
-    version: string;
-    capacity: number;
-    preferredVcenter?: string;
-  }): Promise<AssignmentResponse> {
-    return this.request('POST', '/api/v1/collectors/register', body);
+  async register(body: RegisterRequest): Promise<RegistrationResponse> {
+    const response = await this.request<RegistrationResponse>('POST', '/api/v1/collectors/register', body);
+    this.registered = { collectorId: response.collectorId, secret: response.secret };
+    return response;
   }
 
   heartbeat(id: string, stats: CycleStats | undefined): Promise<AssignmentResponse> {
@@ -76,11 +87,27 @@ export class ControllerClient {
       'POST',
       `/api/v1/collectors/${encodeURIComponent(id)}/heartbeat`,
       stats ? { stats } : {},
+      this.secretOf(id),
+    );
+  }
+
+  /** The user name and password of a vCenter this collector holds group indices on. */
+  credentials(id: string, vcenterId: string): Promise<VcenterCredentials> {
+    return this.request(
+      'GET',
+      `/api/v1/collectors/${encodeURIComponent(id)}/credentials/${encodeURIComponent(vcenterId)}`,
+      undefined,
+      this.secretOf(id),
     );
   }
 
   async deregister(id: string): Promise<void> {
-    await this.request('DELETE', `/api/v1/collectors/${encodeURIComponent(id)}`);
+    await this.request(
+      'DELETE',
+      `/api/v1/collectors/${encodeURIComponent(id)}`,
+      undefined,
+      this.secretOf(id),
+    );
   }
 
   async postSnapshotShard(shard: SnapshotShard): Promise<void> {
@@ -99,13 +126,18 @@ export class ControllerClient {
     return view.lastKey;
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private secretOf(id: string): string | undefined {
+    return this.registered?.collectorId === id ? this.registered.secret : undefined;
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown, secret?: string): Promise<T> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
         headers: {
           Authorization: `Bearer ${this.token}`,
+          ...(secret !== undefined ? { [COLLECTOR_SECRET_HEADER]: secret } : {}),
           ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -127,8 +159,11 @@ export class ControllerClient {
     const text = await response.text();
     if (!response.ok) {
       let message = text.slice(0, 500);
+      let gone: CollectorGone | undefined;
       try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
+        const parsed = JSON.parse(text) as { message?: string; gone?: CollectorGone };
+        message = parsed.message ?? message;
+        gone = parsed.gone;
       } catch {
         // not JSON: keep the text
       }
@@ -137,6 +172,7 @@ export class ControllerClient {
         `${method} ${path}: HTTP ${response.status}: ${message}`,
         response.status,
         Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+        gone,
       );
     }
     return (text ? JSON.parse(text) : undefined) as T;

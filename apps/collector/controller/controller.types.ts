@@ -1,70 +1,24 @@
-import type { HostInventory, VmInventory } from '@vcc/vsphere';
+import type { AssignmentView, VcenterConnectionView } from '@vcc/contract';
 
-// The controller's contract (see the README's "Controller API" and /api/docs), as the collector reads it.
+// The controller's contract lives in libs/contract; these are the collector's own views of it.
+export type {
+  AssignmentResponse,
+  AssignmentView,
+  CycleStats,
+  EventRow,
+  RegisterRequest,
+  RegistrationResponse,
+  SnapshotShard,
+  VcenterCredentials,
+} from '@vcc/contract';
 
-export interface VcenterConnection {
-  id: string;
-  name: string;
-  sdkUrl: string;
+/** A vCenter to log in to: its connection view with the credentials fetched for it. */
+export interface VcenterConnection extends Omit<VcenterConnectionView, 'credentialVersion'> {
   username: string;
   password: string;
-  tls: { insecure: boolean; caFile: string | null };
-  counters: { vm: string[]; host: string[]; cluster: string[]; datastore: string[] };
-  filters: { include: string[]; exclude: string[] };
 }
 
-export interface Assignment {
-  epoch: number;
-  effectiveFrom: string;
-  groupIndices: number[];
-  groupIndex: number | null;
-  groupCount: number;
-  paused: boolean;
-  requestBudget: number;
-  realtimeIntervalSeconds: number;
-  historicalIntervalSeconds: number;
+/** An assignment the collector can act on: its vCenter with credentials. */
+export interface Assignment extends Omit<AssignmentView, 'vcenter'> {
   vcenter: VcenterConnection;
-}
-
-export interface AssignmentResponse {
-  collectorId: string;
-  state: 'active' | 'draining';
-  serverTime: string;
-  leaseTtlSeconds: number;
-  heartbeatIntervalSeconds: number;
-  assignment: Assignment | null;
-  previous: Assignment | null;
-}
-
-export interface CycleStats {
-  cycleStart: string;
-  entitiesAssigned: number;
-  entitiesCollected: number;
-  points: number;
-  durationMs: number;
-  errors: number;
-}
-
-export interface SnapshotShard {
-  vcenter: string;
-  snapshotTime: string;
-  epoch: number;
-  groupIndex: number;
-  groupCount: number;
-  vms: VmInventory[];
-  hosts: HostInventory[];
-}
-
-export interface EventRow {
-  key: number;
-  chainId: number;
-  type: string;
-  createdTime: string;
-  userName: string | null;
-  fullMessage: string | null;
-  datacenter: { moref: string; name: string } | null;
-  cluster: { moref: string; name: string } | null;
-  host: { moref: string; name: string } | null;
-  vm: { moref: string; name: string } | null;
-  fields: Record<string, unknown>;
 }

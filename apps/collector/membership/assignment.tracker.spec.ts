@@ -1,4 +1,4 @@
-import type { Assignment, AssignmentResponse } from '../controller/controller.types';
+import type { AssignmentResponse, AssignmentView, VcenterCredentials } from '../controller/controller.types';
 import { AssignmentTracker } from './assignment.tracker';
 
 function assignment(
@@ -6,7 +6,7 @@ function assignment(
   effectiveFrom: string,
   groupIndices: number[],
   groupCount: number,
-): Assignment {
+): AssignmentView {
   return {
     epoch,
     effectiveFrom,
@@ -17,11 +17,23 @@ function assignment(
     requestBudget: 4,
     realtimeIntervalSeconds: 60,
     historicalIntervalSeconds: 300,
-    vcenter: {} as Assignment['vcenter'],
+    vcenter: {
+      id: 'vc-1',
+      name: 'vc',
+      sdkUrl: 'https://vc/sdk',
+      tls: { insecure: false, caFile: null },
+      counters: { vm: [], host: [], cluster: [], datastore: [] },
+      filters: { include: [], exclude: [] },
+      credentialVersion: 1,
+    },
   };
 }
 
-function response(latest: Assignment | null, previous: Assignment | null): AssignmentResponse {
+const CREDENTIALS = new Map<string, VcenterCredentials>([
+  ['vc-1', { vcenterId: 'vc-1', credentialVersion: 1, username: 'vcc', password: 'pw' }],
+]);
+
+function response(latest: AssignmentView | null, previous: AssignmentView | null): AssignmentResponse {
   return {
     collectorId: 'c1',
     state: 'active',
@@ -40,6 +52,7 @@ describe('AssignmentTracker', () => {
     const tracker = new AssignmentTracker();
     tracker.update(
       response(assignment(5, '2026-11-24T10:02:00Z', [1], 3), assignment(4, '2026-11-24T09:00:00Z', [0], 2)),
+      CREDENTIALS,
       t('2026-11-24T10:00:30Z'),
     );
     expect(tracker.at(t('2026-11-24T10:01:00Z'))?.epoch).toBe(4);
@@ -49,17 +62,34 @@ describe('AssignmentTracker', () => {
 
   it('has nothing to collect before a first assignment takes effect', () => {
     const tracker = new AssignmentTracker();
-    tracker.update(response(assignment(1, '2026-11-24T10:02:00Z', [0], 1), null), t('2026-11-24T10:00:30Z'));
+    tracker.update(
+      response(assignment(1, '2026-11-24T10:02:00Z', [0], 1), null),
+      CREDENTIALS,
+      t('2026-11-24T10:00:30Z'),
+    );
     expect(tracker.at(t('2026-11-24T10:01:00Z'))).toBeNull();
   });
 
   it('fences itself once the lease may have expired without contact, and not before', () => {
     const tracker = new AssignmentTracker();
     expect(tracker.fenced(0)).toBe(true);
-    tracker.update(response(assignment(1, '2026-11-24T10:00:00Z', [0], 1), null), 1_000_000);
+    tracker.update(response(assignment(1, '2026-11-24T10:00:00Z', [0], 1), null), CREDENTIALS, 1_000_000);
     expect(tracker.fenced(1_000_000 + 30_000)).toBe(false);
     expect(tracker.fenced(1_000_000 + 30_001)).toBe(true);
-    tracker.update(response(assignment(1, '2026-11-24T10:00:00Z', [0], 1), null), 1_040_000);
+    tracker.update(response(assignment(1, '2026-11-24T10:00:00Z', [0], 1), null), CREDENTIALS, 1_040_000);
     expect(tracker.fenced(1_040_000)).toBe(false);
+  });
+
+  it('offers an assignment with the credentials of its vCenter, and none without them', () => {
+    const tracker = new AssignmentTracker();
+    const latest = assignment(1, '2026-11-24T10:00:00Z', [0], 1);
+    tracker.update(response(latest, null), CREDENTIALS, t('2026-11-24T10:00:30Z'));
+    expect(tracker.at(t('2026-11-24T10:01:00Z'))?.vcenter).toMatchObject({
+      id: 'vc-1',
+      username: 'vcc',
+      password: 'pw',
+    });
+    tracker.update(response(latest, null), new Map(), t('2026-11-24T10:00:40Z'));
+    expect(tracker.at(t('2026-11-24T10:01:00Z'))).toBeNull();
   });
 });

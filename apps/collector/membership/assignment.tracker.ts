@@ -1,23 +1,36 @@
-import type { Assignment, AssignmentResponse } from '../controller/controller.types';
+import type {
+  Assignment,
+  AssignmentResponse,
+  AssignmentView,
+  VcenterCredentials,
+} from '../controller/controller.types';
 
 /**
  * What the controller last said, and which assignment is in force at a cycle boundary: the latest
  * one from its effectiveFrom, the previous one before it. Every collector of a vCenter switches at
  * the same boundary, so each entity has exactly one owner per cycle. A collector that has not heard
  * from the controller for longer than its lease stops: the controller may already have given its
- * entities to others.
+ * entities to others. An assignment counts only with the credentials of its vCenter: without them
+ * there is nothing this collector can do with it.
  */
 export class AssignmentTracker {
   private response: AssignmentResponse | undefined;
+  private credentials: ReadonlyMap<string, VcenterCredentials> = new Map();
   private lastContactMs = 0;
 
-  update(response: AssignmentResponse, nowMs: number): void {
+  update(
+    response: AssignmentResponse,
+    credentials: ReadonlyMap<string, VcenterCredentials>,
+    nowMs: number,
+  ): void {
     this.response = response;
+    this.credentials = credentials;
     this.lastContactMs = nowMs;
   }
 
   forget(): void {
     this.response = undefined;
+    this.credentials = new Map();
   }
 
   get collectorId(): string | undefined {
@@ -33,7 +46,7 @@ export class AssignmentTracker {
   }
 
   get latest(): Assignment | null {
-    return this.response?.assignment ?? null;
+    return this.withCredentials(this.response?.assignment ?? null);
   }
 
   /** True while the lease, as far as this collector knows, may have expired. */
@@ -47,9 +60,19 @@ export class AssignmentTracker {
     const response = this.response;
     if (!response) return null;
     const latest = response.assignment;
-    if (latest && boundaryMs >= Date.parse(latest.effectiveFrom)) return latest;
+    if (latest && boundaryMs >= Date.parse(latest.effectiveFrom)) return this.withCredentials(latest);
     const previous = response.previous;
-    if (previous && boundaryMs >= Date.parse(previous.effectiveFrom)) return previous;
+    if (previous && boundaryMs >= Date.parse(previous.effectiveFrom)) return this.withCredentials(previous);
     return null;
+  }
+
+  private withCredentials(view: AssignmentView | null): Assignment | null {
+    const credentials = view && this.credentials.get(view.vcenter.id);
+    if (!view || !credentials) return null;
+    const { credentialVersion: _version, ...vcenter } = view.vcenter;
+    return {
+      ...view,
+      vcenter: { ...vcenter, username: credentials.username, password: credentials.password },
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { CollectorGone } from '@vcc/contract';
 import { ControllerError, type ControllerClient } from '../controller/controller.client';
-import type { AssignmentResponse } from '../controller/controller.types';
+import type { AssignmentResponse, AssignmentView } from '../controller/controller.types';
 import { AssignmentTracker } from './assignment.tracker';
 import { Membership } from './membership';
 
@@ -101,5 +102,125 @@ describe('Membership registration retries', () => {
     await jest.advanceTimersByTimeAsync(20_000);
     expect(fake.heartbeats).toEqual([16_000, 26_000]);
     expect(fake.registrations).toHaveLength(3);
+  });
+});
+
+function held(credentialVersion: number, overrides: Partial<AssignmentView> = {}): AssignmentView {
+  return {
+    epoch: 1,
+    effectiveFrom: '1970-01-01T00:00:00.000Z',
+    groupIndices: [0],
+    groupIndex: 0,
+    groupCount: 1,
+    paused: false,
+    requestBudget: 4,
+    realtimeIntervalSeconds: 20,
+    historicalIntervalSeconds: 300,
+    vcenter: {
+      id: 'vc-1',
+      name: 'vc',
+      sdkUrl: 'https://vc/sdk',
+      tls: { insecure: false, caFile: null },
+      counters: { vm: [], host: [], cluster: [], datastore: [] },
+      filters: { include: [], exclude: [] },
+      credentialVersion,
+    },
+    ...overrides,
+  };
+}
+
+describe('Membership heartbeats', () => {
+  let membership: Membership | undefined;
+
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(['log', 'warn', 'error']));
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => {
+    membership?.stop();
+    jest.useRealTimers();
+  });
+
+  /** A controller that registers `drained-01` and then answers heartbeats with `heartbeat`. */
+  function controllerFor(heartbeat: () => Promise<AssignmentResponse>) {
+    const calls: string[] = [];
+    const controller = {
+      register: () => {
+        calls.push('register');
+        return Promise.resolve({ ...REGISTERED, secret: 's' });
+      },
+      heartbeat: () => {
+        calls.push('heartbeat');
+        return heartbeat();
+      },
+      credentials: (_id: string, vcenterId: string) => {
+        calls.push(`credentials ${vcenterId}`);
+        return Promise.resolve({ vcenterId, credentialVersion: 2, username: 'vcc', password: 'pw' });
+      },
+    } as unknown as ControllerClient;
+    return { controller, calls };
+  }
+
+  const gone = (gone: CollectorGone, message: string) => () =>
+    Promise.reject(
+      new ControllerError(
+        `POST /api/v1/collectors/c-1/heartbeat: HTTP 410: ${message}`,
+        410,
+        undefined,
+        gone,
+      ),
+    );
+
+  function start(controller: ControllerClient): Membership {
+    return new Membership(
+      controller,
+      new AssignmentTracker(),
+      { name: 'drained-01', version: '1', capacity: 1, maxRetryDelayMs: 10_000 },
+      () => undefined,
+      () => 0,
+    );
+  }
+
+  it('registers again after its lease expired, though its name says drained', async () => {
+    const fake = controllerFor(
+      gone(
+        CollectorGone.Expired,
+        'collector drained-01 is gone: its lease expired after missed heartbeats; register again',
+      ),
+    );
+    membership = start(fake.controller);
+    membership.start();
+    await jest.advanceTimersByTimeAsync(15_000);
+    expect(fake.calls).toEqual(['register', 'heartbeat', 'register']);
+    expect(membership.drained).toBe(false);
+  });
+
+  it('stops for good when the controller says drained', async () => {
+    const fake = controllerFor(
+      gone(CollectorGone.Drained, 'collector drained-01 is gone: an admin drained it'),
+    );
+    membership = start(fake.controller);
+    membership.start();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(fake.calls).toEqual(['register', 'heartbeat']);
+    expect(membership.drained).toBe(true);
+  });
+
+  it('fetches credentials for a vCenter it holds indices on only when their version changes', async () => {
+    const answers = [held(2), held(2), held(3), held(3, { paused: true, groupIndices: [] }), held(3)];
+    const fake = controllerFor(() => Promise.resolve({ ...REGISTERED, assignment: answers.shift()! }));
+    membership = start(fake.controller);
+    membership.start();
+    await jest.advanceTimersByTimeAsync(50_000);
+    expect(fake.calls).toEqual([
+      'register',
+      'heartbeat',
+      'credentials vc-1',
+      'heartbeat',
+      'heartbeat',
+      'credentials vc-1',
+      'heartbeat',
+      'heartbeat',
+      'credentials vc-1',
+    ]);
   });
 });

@@ -1,7 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { CollectorGone } from '@vcc/contract';
 import { ControllerError, type ControllerClient } from '../controller/controller.client';
-import type { Assignment, AssignmentResponse, CycleStats } from '../controller/controller.types';
+import type {
+  Assignment,
+  AssignmentResponse,
+  CycleStats,
+  VcenterCredentials,
+} from '../controller/controller.types';
 import type { AssignmentTracker } from './assignment.tracker';
 
 const FIRST_RETRY_MS = 2000;
@@ -18,7 +24,9 @@ export interface MemberOptions {
 
 /**
  * The collector's membership: registers under its name with an instance id drawn at start,
- * heartbeats with the last cycle's stats, and feeds every answer to the assignment tracker.
+ * heartbeats with the last cycle's stats, and feeds every answer to the assignment tracker. The
+ * credentials of a vCenter it holds group indices on are fetched when their version changes (and
+ * after a start) and kept in memory only while it holds indices there.
  * Registrations that fail or are refused (the name held by another instance, 409; too many, 429)
  * are retried with a doubling wait, or after the controller's Retry-After, each with jitter.
  */
@@ -29,6 +37,7 @@ export class Membership {
   /** Why the collector holds no lease while registration keeps failing; null once registered. */
   problem: string | null = null;
   private readonly logger = new Logger('Membership');
+  private readonly credentials = new Map<string, VcenterCredentials>();
   private pendingStats?: CycleStats;
   private failedRegistrations = 0;
   private timer?: NodeJS.Timeout;
@@ -77,7 +86,7 @@ export class Membership {
       this.logger.log(`registered as ${response.collectorId} (instance ${this.instanceId})`);
       this.failedRegistrations = 0;
       this.problem = null;
-      return this.accept(response);
+      return await this.accept(response);
     } catch (error) {
       this.failedRegistrations++;
       const status = error instanceof ControllerError ? error.status : 0;
@@ -103,9 +112,9 @@ export class Membership {
   /** Returns the wait before the next heartbeat, or undefined when drained. */
   private async heartbeat(id: string): Promise<number | undefined> {
     try {
-      return this.accept(await this.controller.heartbeat(id, this.pendingStats));
+      return await this.accept(await this.controller.heartbeat(id, this.pendingStats));
     } catch (error) {
-      if (error instanceof ControllerError && error.status === 410 && /drained/.test(error.message)) {
+      if (error instanceof ControllerError && error.gone === CollectorGone.Drained) {
         this.drained = true;
         this.tracker.forget();
         this.logger.warn('drained by an admin: collecting nothing more; stop this collector');
@@ -121,11 +130,34 @@ export class Membership {
     }
   }
 
-  private accept(response: AssignmentResponse): number {
+  private async accept(response: AssignmentResponse): Promise<number> {
     const before = this.tracker.latest;
-    this.tracker.update(response, Date.now());
+    await this.refreshCredentials(response);
+    this.tracker.update(response, new Map(this.credentials), Date.now());
     this.pendingStats = undefined;
     this.onAnswer(response, before);
     return response.heartbeatIntervalSeconds * 1000;
+  }
+
+  /** Fetches the credentials of each vCenter it holds indices on whose version it does not hold. */
+  private async refreshCredentials(response: AssignmentResponse): Promise<void> {
+    const versions = new Map<string, number>();
+    for (const view of [response.assignment, response.previous]) {
+      if (view && !view.paused && view.groupIndices.length > 0)
+        versions.set(view.vcenter.id, view.vcenter.credentialVersion);
+    }
+    for (const vcenterId of this.credentials.keys())
+      if (!versions.has(vcenterId)) this.credentials.delete(vcenterId);
+    for (const [vcenterId, version] of versions) {
+      if (this.credentials.get(vcenterId)?.credentialVersion === version) continue;
+      this.credentials.delete(vcenterId);
+      try {
+        this.credentials.set(vcenterId, await this.controller.credentials(response.collectorId, vcenterId));
+      } catch (error) {
+        this.logger.warn(
+          `cannot fetch the credentials of vCenter ${vcenterId}: ${(error as Error).message}; retrying at the next heartbeat`,
+        );
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { CollectorConfig } from '@vcc/config';
 import type { AppCommand, FlagValues } from '@vcc/platform';
-import { DEFAULT_COUNTERS } from '@vcc/vsphere';
+import { DEFAULT_COUNTERS } from '@vcc/contract';
 import type pino from 'pino';
 import { PerfCollector, type CycleResult } from '../collection/perf-collector';
 import { PerfPool } from '../collection/perf-pool';

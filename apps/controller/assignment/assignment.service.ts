@@ -1,5 +1,6 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { ControllerConfig } from '@vcc/config';
+import { leaseTtlSeconds } from '@vcc/contract';
 import type { CollectorEntity, CollectorGoneReason, VcenterEntity } from '@vcc/database';
 import { FieldError, badRequest, conflict, notFound } from '../common/field.error';
 import { advance, publishEpoch, type PublishedEpoch } from './epoch';
@@ -17,6 +18,8 @@ import { chooseVcenter } from './placement';
 
 export interface Registration {
   name: string;
+  /** Hash of the secret the collector proves its id with. */
+  secretHash: string;
   instanceId: string | null;
   version: string;
   capacity: number;
@@ -31,6 +34,9 @@ const EPOCH_SETTINGS = [
   'historicalIntervalSeconds',
   'requestBudget',
 ] as const;
+
+/** Changing one of them is a new credential version: collectors fetch the credentials again. */
+const CREDENTIALS = ['username', 'passwordEnc'] as const;
 
 /**
  * Every change of who holds which group indices of a vCenter: one transaction that locks the
@@ -49,7 +55,8 @@ export class AssignmentService {
   ) {
     const membership = config.membership;
     this.leadSeconds = membership.heartbeatIntervalSeconds + membership.boundaryMarginSeconds;
-    this.leaseTtlMs = membership.heartbeatIntervalSeconds * membership.missedHeartbeats * 1000;
+    this.leaseTtlMs =
+      leaseTtlSeconds(membership.heartbeatIntervalSeconds, membership.missedHeartbeats) * 1000;
   }
 
   async register(registration: Registration): Promise<CollectorEntity> {
@@ -77,6 +84,7 @@ export class AssignmentService {
       const collector = await tx.insertCollector({
         name: registration.name,
         instanceId: registration.instanceId,
+        secretHash: registration.secretHash,
         version: registration.version,
         address: registration.address,
         capacity: registration.capacity,
@@ -254,6 +262,9 @@ export class AssignmentService {
   async updateVcenter(vcenterId: string, changes: Partial<VcenterEntity>): Promise<VcenterEntity> {
     return this.withGroup(vcenterId, async (tx, group) => {
       const bumps = EPOCH_SETTINGS.some((key) => key in changes && changes[key] !== group.vcenter[key]);
+      if (CREDENTIALS.some((key) => key in changes && changes[key] !== group.vcenter[key])) {
+        changes = { ...changes, credentialVersion: group.vcenter.credentialVersion + 1 };
+      }
       Object.assign(group.vcenter, changes);
       if (Object.keys(changes).length) await tx.saveVcenter(vcenterId, changes);
       if (bumps) {

@@ -1,3 +1,4 @@
+import { boundaryAtOrAfter } from '@vcc/contract';
 import type { StoredAssignment } from '@vcc/database';
 import { budgetShares, indicesOf, type GroupSlots } from './group-slots';
 
@@ -19,8 +20,7 @@ export interface HeldAssignments {
 }
 
 /**
- * The first cycle boundary (a wall-clock multiple of the interval, counted from the Unix epoch in
- * UTC) at least `leadSeconds` after `now` and not before `notBefore`. With a lead of one heartbeat
+ * The first cycle boundary at least `leadSeconds` after `now` and not before `notBefore`. With a lead of one heartbeat
  * interval plus a margin, every live member hears of a change before it takes effect, so all
  * members switch in the same cycle.
  */
@@ -30,9 +30,8 @@ export function nextBoundary(
   intervalSeconds: number,
   notBefore?: Date | null,
 ): Date {
-  const intervalMs = intervalSeconds * 1000;
   const earliest = Math.max(now.getTime() + leadSeconds * 1000, notBefore?.getTime() ?? 0);
-  return new Date(Math.ceil(earliest / intervalMs) * intervalMs);
+  return new Date(boundaryAtOrAfter(earliest, intervalSeconds));
 }
 
 export interface PublishedEpoch {

@@ -2,6 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 
 const ERROR_NAMES: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.BAD_REQUEST]: 'Bad Request',
+  [HttpStatus.FORBIDDEN]: 'Forbidden',
   [HttpStatus.NOT_FOUND]: 'Not Found',
   [HttpStatus.CONFLICT]: 'Conflict',
   [HttpStatus.GONE]: 'Gone',
@@ -12,13 +13,14 @@ const ERROR_NAMES: Partial<Record<HttpStatus, string>> = {
  * `{ statusCode, error, message, fields: [{ field, problems }] }`.
  */
 export class FieldError extends HttpException {
-  constructor(status: HttpStatus, field: string, problem: string) {
+  constructor(status: HttpStatus, field: string, problem: string, extra: Record<string, unknown> = {}) {
     super(
       {
         statusCode: status,
         error: ERROR_NAMES[status],
         message: problem,
         fields: [{ field, problems: [problem] }],
+        ...extra,
       },
       status,
     );

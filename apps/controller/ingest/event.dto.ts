@@ -12,13 +12,14 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import type { EntityRef, EventBatch, EventRow } from '@vcc/contract';
 import { IsInt32, IsTimestamp } from '@vcc/platform';
 
 export const MAX_EVENTS_PER_BATCH = 10_000;
 const MAX_EVENT_KEY = 2_147_483_647; // vim25 event keys are xsd:int
 
 /** A managed object an event refers to: its moref and its name at the time. */
-export class EntityRefDto {
+export class EntityRefDto implements EntityRef {
   @ApiProperty({ example: 'vm-1234' })
   @IsString()
   @MinLength(1)
@@ -31,7 +32,7 @@ export class EntityRefDto {
   name: string;
 }
 
-export class EventDto {
+export class EventDto implements EventRow {
   @ApiProperty({ description: "vCenter's event key, increasing per vCenter" })
   @IsInt32()
   @Min(0)
@@ -100,7 +101,7 @@ export class EventDto {
   fields?: Record<string, unknown>;
 }
 
-export class EventBatchDto {
+export class EventBatchDto implements EventBatch {
   @ApiProperty({ description: 'id or name of the vCenter the events come from' })
   @IsString()
   @MinLength(1)

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { monthlyPartition } from '@vcc/database';
+import { createMonthlyPartition, monthlyPartition } from '@vcc/database';
 
 export const PARTITIONED_TABLES = ['inventory_vm', 'inventory_host', 'vcenter_event'] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
@@ -30,10 +30,7 @@ export class PartitionRepository {
         await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
           `vcc.partition:${partition.name}`,
         ]);
-        await manager.query(
-          `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF "${table}"
-             FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
-        );
+        await createMonthlyPartition(manager, table, partition);
       });
       if (partition.from >= current) this.known.add(partition.name);
     }

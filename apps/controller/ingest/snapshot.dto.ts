@@ -16,18 +16,19 @@ import {
   registerDecorator,
 } from 'class-validator';
 import { IsInt32, IsTimestamp } from '@vcc/platform';
-import type {
-  HostConnectionState,
-  HostInventory,
-  HostPowerState,
-  VmInventory,
-  VmPowerState,
-} from '@vcc/vsphere';
+import {
+  HOST_CONNECTION_STATES,
+  HOST_POWER_STATES,
+  VM_POWER_STATES,
+  type HostConnectionState,
+  type HostInventory,
+  type HostPowerState,
+  type SnapshotShard,
+  type VmInventory,
+  type VmPowerState,
+} from '@vcc/contract';
 import { Nullable } from '../common/nullable';
 
-const VM_POWER_STATES: VmPowerState[] = ['poweredOn', 'poweredOff', 'suspended'];
-const HOST_CONNECTION_STATES: HostConnectionState[] = ['connected', 'disconnected', 'notResponding'];
-const HOST_POWER_STATES: HostPowerState[] = ['poweredOn', 'poweredOff', 'standBy', 'unknown'];
 export const MAX_SHARD_ROWS = 200_000;
 
 function IsHourBoundary(): PropertyDecorator {
@@ -46,7 +47,7 @@ function IsHourBoundary(): PropertyDecorator {
     });
 }
 
-/** A VM row: exactly the fields of VmInventory (libs/vsphere); nullable fields must be present. */
+/** A VM row: exactly the fields of VmInventory (libs/contract); nullable fields must be present. */
 export class VmRowDto implements VmInventory {
   @ApiProperty({ example: 'vm-1234' })
   @IsString()
@@ -143,7 +144,7 @@ export class VmRowDto implements VmInventory {
   guestOs: string | null;
 }
 
-/** A host row: exactly the fields of HostInventory (libs/vsphere). */
+/** A host row: exactly the fields of HostInventory (libs/contract). */
 export class HostRowDto implements HostInventory {
   @ApiProperty({ example: 'host-42' })
   @IsString()
@@ -209,7 +210,7 @@ export class HostRowDto implements HostInventory {
  * One group's part of an hourly inventory snapshot: the VMs and hosts whose
  * `hash(moref) mod groupCount == groupIndex`. A weight-k collector posts one shard per index.
  */
-export class SnapshotShardDto {
+export class SnapshotShardDto implements SnapshotShard {
   @ApiProperty({ description: 'id or name of the vCenter' })
   @IsString()
   @MinLength(1)

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InventorySnapshotEntity, InventorySnapshotShardEntity } from '@vcc/database';
-import type { HostInventory, VmInventory } from '@vcc/vsphere';
+import type { HostInventory, VmInventory } from '@vcc/contract';
 
 export interface Shard {
   vcenterId: string;

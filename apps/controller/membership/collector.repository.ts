@@ -14,8 +14,7 @@ export type VcenterConnectionRow = Pick<
   | 'id'
   | 'name'
   | 'sdkUrl'
-  | 'username'
-  | 'passwordEnc'
+  | 'credentialVersion'
   | 'tlsInsecure'
   | 'tlsCaFile'
   | 'counters'
@@ -47,13 +46,14 @@ export class CollectorRepository {
 
   /**
    * Renews the lease of a live collector, stores its last-cycle stats and reads back its
-   * assignments with the vCenters they name, in one statement: heartbeats are the hot path and
+   * assignments with the vCenters they name, in one statement (only with the collector's secret): heartbeats are the hot path and
    * each round trip to PostgreSQL costs more than the work. Undefined when the collector is unknown
    * or gone, or its lease has expired (even before the reaper has marked it gone). A group change holding the row's lock makes this wait, so the answer always reflects
    * a committed change.
    */
   async renewLease(
     id: string,
+    secretHash: string,
     leaseTtlSeconds: number,
     stats?: CycleStatsDto,
   ): Promise<RenewedLease | undefined> {
@@ -68,12 +68,13 @@ export class CollectorRepository {
                 points = coalesce($6, points),
                 duration_ms = coalesce($7, duration_ms),
                 errors = coalesce($8, errors)
-          WHERE id = $1 AND state <> 'gone' AND lease_expires_at > clock_timestamp()
+          WHERE id = $1 AND secret_hash = $9 AND state <> 'gone' AND lease_expires_at > clock_timestamp()
       RETURNING id, name, state, vcenter_id, assignment, previous_assignment, last_heartbeat_at)
        SELECT renewed.*,
               (SELECT coalesce(json_agg(json_build_object(
-                        'id', v.id, 'name', v.name, 'sdkUrl', v.sdk_url, 'username', v.username,
-                        'passwordEnc', v.password_enc, 'tlsInsecure', v.tls_insecure, 'tlsCaFile', v.tls_ca_file,
+                        'id', v.id, 'name', v.name, 'sdkUrl', v.sdk_url,
+                        'credentialVersion', v.credential_version,
+                        'tlsInsecure', v.tls_insecure, 'tlsCaFile', v.tls_ca_file,
                         'counters', v.counters, 'includeFilters', v.include_filters,
                         'excludeFilters', v.exclude_filters)), '[]')
                  FROM vcenter v
@@ -89,6 +90,7 @@ export class CollectorRepository {
         stats?.points ?? null,
         stats?.durationMs ?? null,
         stats?.errors ?? null,
+        secretHash,
       ],
     )) as {
       id: string;

@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpException,
   HttpStatus,
@@ -15,18 +16,36 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiGoneResponse,
+  ApiHeader,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Roles, type AuthenticatedRequest } from '@vcc/auth';
+import { COLLECTOR_SECRET_HEADER } from '@vcc/contract';
 import { IdParam } from '../common/id-param.dto';
-import { AssignmentResponse, CollectorView, HeartbeatDto, RegisterDto } from './membership.dto';
+import {
+  AssignmentResponse,
+  CollectorView,
+  CredentialsParams,
+  CredentialsView,
+  HeartbeatDto,
+  RegisterDto,
+  RegistrationResponse,
+} from './membership.dto';
 import { MembershipService } from './membership.service';
 import { RegistrationLimiter } from './registration-limiter';
+
+const SECRET_HEADER = {
+  name: COLLECTOR_SECRET_HEADER,
+  required: true,
+  description: 'the secret the registration of this collector returned',
+};
 
 @ApiTags('collector membership')
 @ApiBearerAuth()
@@ -39,7 +58,7 @@ export class MembershipController {
 
   @Post('register')
   @Roles('collector')
-  @ApiCreatedResponse({ type: AssignmentResponse })
+  @ApiCreatedResponse({ type: RegistrationResponse })
   @ApiConflictResponse({ description: 'another instance holds the name and its lease has not expired' })
   @ApiTooManyRequestsResponse({
     description: 'too many valid registrations with this token from this address; see Retry-After',
@@ -48,7 +67,7 @@ export class MembershipController {
     @Body() body: RegisterDto,
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AssignmentResponse> {
+  ): Promise<RegistrationResponse> {
     // Counted here, after validation: bad requests do not use up the budget.
     const address = request.ip ?? null;
     const waitSeconds = this.limiter.take(request.principal!.name, address, Date.now());
@@ -69,20 +88,53 @@ export class MembershipController {
   @Post(':id/heartbeat')
   @Roles('collector')
   @HttpCode(200)
+  @ApiHeader(SECRET_HEADER)
   @ApiOkResponse({ type: AssignmentResponse })
-  @ApiGoneResponse({ description: 'the collector was deregistered, drained, replaced or its lease expired' })
-  heartbeat(@Param() { id }: IdParam, @Body() body: HeartbeatDto): Promise<AssignmentResponse> {
-    return this.membership.heartbeat(id, body);
+  @ApiForbiddenResponse({ description: 'the secret is not the one this collector id was registered with' })
+  @ApiNotFoundResponse({ description: "no collector with this id; the body's gone is unknown" })
+  @ApiGoneResponse({
+    description:
+      "the collector was deregistered, drained, replaced or its lease expired; the body's gone says which to act on: drained (stop), expired or unknown (register again)",
+  })
+  heartbeat(
+    @Param() { id }: IdParam,
+    @Headers(COLLECTOR_SECRET_HEADER) secret: string | undefined,
+    @Body() body: HeartbeatDto,
+  ): Promise<AssignmentResponse> {
+    return this.membership.heartbeat(id, secret, body);
+  }
+
+  @Get(':id/credentials/:vcenterId')
+  @Roles('collector')
+  @ApiHeader(SECRET_HEADER)
+  @ApiOkResponse({ type: CredentialsView })
+  @ApiForbiddenResponse({
+    description:
+      'the secret is wrong, or the collector holds no group indices on this vCenter now or from the next boundary (or it is paused)',
+  })
+  credentials(
+    @Param() { id, vcenterId }: CredentialsParams,
+    @Headers(COLLECTOR_SECRET_HEADER) secret: string | undefined,
+  ): Promise<CredentialsView> {
+    return this.membership.credentials(id, secret, vcenterId);
   }
 
   @Delete(':id')
   @Roles('collector', 'admin')
   @HttpCode(204)
+  @ApiHeader({
+    ...SECRET_HEADER,
+    description: `${SECRET_HEADER.description}; not needed with an admin token`,
+  })
   @ApiNoContentResponse({
     description: 'deregistered; its group indices move to others from the next boundary',
   })
-  deregister(@Param() { id }: IdParam): Promise<void> {
-    return this.membership.deregister(id);
+  deregister(
+    @Param() { id }: IdParam,
+    @Headers(COLLECTOR_SECRET_HEADER) secret: string | undefined,
+    @Req() request: AuthenticatedRequest,
+  ): Promise<void> {
+    return this.membership.deregister(id, secret, request.principal!.role === 'admin');
   }
 
   @Get()

@@ -12,12 +12,22 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import type {
+  AssignmentResponse as AssignmentResponseContract,
+  AssignmentView as AssignmentViewContract,
+  CycleStats,
+  HeartbeatRequest,
+  RegisterRequest,
+  RegistrationResponse as RegistrationResponseContract,
+  VcenterConnectionView as VcenterConnectionViewContract,
+  VcenterCredentials,
+} from '@vcc/contract';
 import { IsInt32, IsTimestamp } from '@vcc/platform';
 import { CountersView, FiltersView, TlsOptionsView } from '../vcenters/vcenter.dto';
 
 export const MAX_WEIGHT = 64;
 
-export class RegisterDto {
+export class RegisterDto implements RegisterRequest {
   @ApiProperty({
     example: 'collector-01',
     description:
@@ -64,7 +74,7 @@ export class RegisterDto {
   preferredVcenter?: string;
 }
 
-export class CycleStatsDto {
+export class CycleStatsDto implements CycleStats {
   @ApiProperty({ format: 'date-time', description: 'boundary at which the reported cycle started' })
   @IsTimestamp()
   cycleStart: string;
@@ -95,7 +105,7 @@ export class CycleStatsDto {
   errors: number;
 }
 
-export class HeartbeatDto {
+export class HeartbeatDto implements HeartbeatRequest {
   @ApiPropertyOptional({ type: CycleStatsDto, description: 'the last finished cycle, once there is one' })
   @IsOptional()
   @Type(() => CycleStatsDto)
@@ -103,7 +113,8 @@ export class HeartbeatDto {
   stats?: CycleStatsDto;
 }
 
-export class VcenterConnectionView {
+/** A vCenter as its collectors see it: where and what to collect, not how to log in. */
+export class VcenterConnectionView implements VcenterConnectionViewContract {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
@@ -113,12 +124,6 @@ export class VcenterConnectionView {
   @ApiProperty()
   sdkUrl: string;
 
-  @ApiProperty()
-  username: string;
-
-  @ApiProperty({ description: 'decrypted only in this authenticated response' })
-  password: string;
-
   @ApiProperty({ type: TlsOptionsView })
   tls: TlsOptionsView;
 
@@ -127,13 +132,45 @@ export class VcenterConnectionView {
 
   @ApiProperty({ type: FiltersView })
   filters: FiltersView;
+
+  @ApiProperty({
+    description:
+      'bumped with every change of the user name or password: fetch GET /api/v1/collectors/{id}/credentials/{vcenterId} when it differs from the version held',
+  })
+  credentialVersion: number;
+}
+
+/** The one answer carrying a vCenter password, to a collector holding group indices on it. */
+export class CredentialsView implements VcenterCredentials {
+  @ApiProperty({ format: 'uuid' })
+  vcenterId: string;
+
+  @ApiProperty()
+  credentialVersion: number;
+
+  @ApiProperty()
+  username: string;
+
+  @ApiProperty()
+  password: string;
+}
+
+/** `:id/credentials/:vcenterId` path parameters. */
+export class CredentialsParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  vcenterId: string;
 }
 
 /**
  * What a collector does from `effectiveFrom`: keep the entities of `vcenter` whose
  * `hash(moref) mod groupCount` is one of `groupIndices`.
  */
-export class AssignmentView {
+export class AssignmentView implements AssignmentViewContract {
   @ApiProperty({ description: "the vCenter's epoch this assignment belongs to" })
   epoch: number;
 
@@ -176,8 +213,8 @@ export class AssignmentView {
   vcenter: VcenterConnectionView;
 }
 
-/** The answer to register and heartbeat: the contract collectors follow. */
-export class AssignmentResponse {
+/** The answer to heartbeat: the assignment collectors follow. */
+export class AssignmentResponse implements AssignmentResponseContract {
   @ApiProperty({ format: 'uuid' })
   collectorId: string;
 
@@ -211,6 +248,14 @@ export class AssignmentResponse {
       'the assignment in force until assignment.effectiveFrom; null once that has passed or when the collector held nothing before',
   })
   previous: AssignmentView | null;
+}
+
+export class RegistrationResponse extends AssignmentResponse implements RegistrationResponseContract {
+  @ApiProperty({
+    description:
+      "this collector's secret, returned once: send it in the X-Collector-Secret header of its heartbeat, credentials and deregistration calls",
+  })
+  secret: string;
 }
 
 export class CycleStatsView {

@@ -1,5 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ControllerConfig } from '@vcc/config';
+import { COLLECTOR_SECRET_HEADER, CollectorGone, leaseTtlSeconds } from '@vcc/contract';
 import type { CollectorEntity, CollectorGoneReason, StoredAssignment } from '@vcc/database';
 import { AssignmentService } from '../assignment/assignment.service';
 import { FieldError, notFound } from '../common/field.error';
@@ -11,8 +13,10 @@ import type {
   AssignmentResponse,
   AssignmentView,
   CollectorView,
+  CredentialsView,
   HeartbeatDto,
   RegisterDto,
+  RegistrationResponse,
 } from './membership.dto';
 
 const GONE_ADVICE: Record<CollectorGoneReason, string> = {
@@ -21,6 +25,33 @@ const GONE_ADVICE: Record<CollectorGoneReason, string> = {
   replaced: 'a newer registration under its name replaced it',
   drained: 'an admin drained it; it should stop rather than register again',
 };
+
+/** What the collector is told, as a code: only `drained` means stop. */
+const GONE_CODE: Record<CollectorGoneReason, CollectorGone> = {
+  deregistered: CollectorGone.Unknown,
+  expired: CollectorGone.Expired,
+  replaced: CollectorGone.Unknown,
+  drained: CollectorGone.Drained,
+};
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function secretMatches(secretHash: string | null, secret: string | undefined): boolean {
+  if (!secretHash || !secret) return false;
+  return timingSafeEqual(Buffer.from(secretHash, 'hex'), Buffer.from(hashSecret(secret), 'hex'));
+}
+
+/** True when `collector` holds group indices on the vCenter in the assignment in force at `now` or the next one. */
+export function holdsIndicesOn(collector: CollectorEntity, vcenterId: string, now: Date): boolean {
+  const latest = collector.assignment;
+  const inForce =
+    latest && Date.parse(latest.effectiveFrom) > now.getTime() ? collector.previousAssignment : latest;
+  return [latest, inForce].some(
+    (held) => held?.vcenterId === vcenterId && !held.paused && held.groupIndices.length > 0,
+  );
+}
 
 export function toCollectorView(collector: CollectorEntity): CollectorView {
   const assignment = collector.assignment;
@@ -77,10 +108,13 @@ export class MembershipService {
     private readonly metrics: ControllerMetrics,
   ) {
     this.heartbeatIntervalSeconds = config.membership.heartbeatIntervalSeconds;
-    this.leaseTtlSeconds = config.membership.heartbeatIntervalSeconds * config.membership.missedHeartbeats;
+    this.leaseTtlSeconds = leaseTtlSeconds(
+      config.membership.heartbeatIntervalSeconds,
+      config.membership.missedHeartbeats,
+    );
   }
 
-  async register(body: RegisterDto, address: string | null): Promise<AssignmentResponse> {
+  async register(body: RegisterDto, address: string | null): Promise<RegistrationResponse> {
     let preferredVcenterId: string | undefined;
     if (body.preferredVcenter !== undefined) {
       const preferred = await this.vcenters.findByIdOrName(body.preferredVcenter);
@@ -88,7 +122,9 @@ export class MembershipService {
         throw notFound('preferredVcenter', `no vCenter with id or name ${body.preferredVcenter}`);
       preferredVcenterId = preferred.id;
     }
+    const secret = randomBytes(32).toString('base64url');
     const collector = await this.assignment.register({
+      secretHash: hashSecret(secret),
       name: body.name,
       instanceId: body.instanceId ?? null,
       version: body.version,
@@ -100,7 +136,7 @@ export class MembershipService {
       `collector ${collector.name} (${collector.version}, ${address ?? 'unknown address'}) registered as ${collector.id}`,
     );
     const named = [collector.assignment?.vcenterId, collector.previousAssignment?.vcenterId];
-    return this.respond({
+    const response = this.respond({
       id: collector.id,
       name: collector.name,
       state: 'active',
@@ -110,29 +146,82 @@ export class MembershipService {
       now: collector.registeredAt,
       vcenters: await this.vcenters.findByIds([...new Set(named)].filter((id): id is string => !!id)),
     });
+    return { ...response, secret };
   }
 
-  async heartbeat(id: string, body: HeartbeatDto): Promise<AssignmentResponse> {
-    let lease = await this.collectors.renewLease(id, this.leaseTtlSeconds, body.stats);
+  async heartbeat(id: string, secret: string | undefined, body: HeartbeatDto): Promise<AssignmentResponse> {
+    const secretHash = secret !== undefined ? hashSecret(secret) : undefined;
+    let lease = secretHash
+      ? await this.collectors.renewLease(id, secretHash, this.leaseTtlSeconds, body.stats)
+      : undefined;
     if (!lease) {
-      const collector = await this.collectors.findById(id);
-      if (!collector) throw notFound('id', `no collector with id ${id}; register first`);
+      const collector = await this.authenticate(id, secret);
+      // An expired lease the reaper has not yet seen is gone all the same.
+      const reason = collector.goneReason ?? 'expired';
       throw new FieldError(
         HttpStatus.GONE,
         'id',
-        // An expired lease the reaper has not yet seen is gone all the same.
-        `collector ${collector.name} is gone: ${GONE_ADVICE[collector.goneReason ?? 'expired']}`,
+        `collector ${collector.name} is gone: ${GONE_ADVICE[reason]}`,
+        { gone: GONE_CODE[reason] },
       );
     }
     this.metrics.heartbeats.inc();
     if (lease.state === 'active' && !lease.vcenterId && (await this.assignment.placeUnplaced(id))) {
-      lease = (await this.collectors.renewLease(id, this.leaseTtlSeconds))!;
+      lease = (await this.collectors.renewLease(id, secretHash!, this.leaseTtlSeconds))!;
     }
     return this.respond(lease);
   }
 
-  async deregister(id: string): Promise<void> {
+  /**
+   * The credentials of a vCenter, for a live collector holding group indices on it now or from the
+   * next boundary: the one answer that carries a password.
+   */
+  async credentials(id: string, secret: string | undefined, vcenterId: string): Promise<CredentialsView> {
+    const collector = await this.authenticate(id, secret);
+    const now = await this.collectors.clock();
+    if (collector.state === 'gone' || collector.leaseExpiresAt < now) {
+      throw new FieldError(HttpStatus.GONE, 'id', `collector ${collector.name} is gone; register again`, {
+        gone: GONE_CODE[collector.goneReason ?? 'expired'],
+      });
+    }
+    const vcenter = await this.vcenters.findById(vcenterId);
+    if (!vcenter || !vcenter.enabled || !holdsIndicesOn(collector, vcenterId, now)) {
+      throw new FieldError(
+        HttpStatus.FORBIDDEN,
+        'vcenterId',
+        `collector ${collector.name} holds no group indices on vCenter ${vcenterId}, now or from the next boundary`,
+      );
+    }
+    return {
+      vcenterId: vcenter.id,
+      credentialVersion: vcenter.credentialVersion,
+      username: vcenter.username,
+      password: this.cipher.decrypt(vcenter.passwordEnc),
+    };
+  }
+
+  /** A collector deregisters itself with its secret; admins need none. */
+  async deregister(id: string, secret: string | undefined, asAdmin: boolean): Promise<void> {
+    if (!asAdmin) await this.authenticate(id, secret);
     await this.assignment.deregister(id);
+  }
+
+  /** The collector with this id, when `secret` is the one its registration returned. */
+  private async authenticate(id: string, secret: string | undefined): Promise<CollectorEntity> {
+    const collector = await this.collectors.findById(id);
+    if (!collector) {
+      throw new FieldError(HttpStatus.NOT_FOUND, 'id', `no collector with id ${id}; register first`, {
+        gone: CollectorGone.Unknown,
+      });
+    }
+    if (!secretMatches(collector.secretHash, secret)) {
+      throw new FieldError(
+        HttpStatus.FORBIDDEN,
+        COLLECTOR_SECRET_HEADER,
+        `must be the secret the registration of collector ${id} returned: a collector acts only as itself`,
+      );
+    }
+    return collector;
   }
 
   async list(): Promise<CollectorView[]> {
@@ -184,11 +273,10 @@ export class MembershipService {
         id: vcenter.id,
         name: vcenter.name,
         sdkUrl: vcenter.sdkUrl,
-        username: vcenter.username,
-        password: this.cipher.decrypt(vcenter.passwordEnc),
         tls: { insecure: vcenter.tlsInsecure, caFile: vcenter.tlsCaFile },
         counters: vcenter.counters,
         filters: { include: vcenter.includeFilters, exclude: vcenter.excludeFilters },
+        credentialVersion: vcenter.credentialVersion,
       },
     };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ControllerConfig } from '@vcc/config';
+import { leaseTtlSeconds } from '@vcc/contract';
 import type { CollectorEntity } from '@vcc/database';
 import { CollectorRepository } from '../membership/collector.repository';
 import { toCollectorView } from '../membership/membership.service';
@@ -17,7 +18,10 @@ export class StatusService {
     private readonly vcenters: VcenterRepository,
   ) {
     this.heartbeatIntervalSeconds = config.membership.heartbeatIntervalSeconds;
-    this.leaseTtlSeconds = config.membership.heartbeatIntervalSeconds * config.membership.missedHeartbeats;
+    this.leaseTtlSeconds = leaseTtlSeconds(
+      config.membership.heartbeatIntervalSeconds,
+      config.membership.missedHeartbeats,
+    );
   }
 
   async status(): Promise<ClusterStatusView> {

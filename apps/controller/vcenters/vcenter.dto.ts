@@ -17,7 +17,7 @@ import {
 import { IsInt32 } from '@vcc/platform';
 import { Optional } from '../common/nullable';
 import { IsMultipleOf, IsRealtimeInterval, VCENTER_RULES } from '@vcc/config';
-import { DEFAULT_COUNTERS } from '@vcc/vsphere';
+import { DEFAULT_COUNTERS, type VcenterCounters, type VcenterFilters, type VcenterTls } from '@vcc/contract';
 
 const counterList = (kind: string): PropertyDecorator => {
   const decorators = [
@@ -34,7 +34,7 @@ const counterList = (kind: string): PropertyDecorator => {
   return (target, key) => decorators.forEach((decorate) => decorate(target, key));
 };
 
-export class TlsOptionsDto {
+export class TlsOptionsDto implements Partial<VcenterTls> {
   @ApiPropertyOptional({
     description: "skip verification of vCenter's certificate (labs only)",
     default: false,
@@ -56,7 +56,7 @@ export class TlsOptionsDto {
 }
 
 /** Kinds left out get vcc's default counters. */
-export class CountersDto {
+export class CountersDto implements Partial<VcenterCounters> {
   @counterList('vm')
   vm?: string[];
 
@@ -70,7 +70,7 @@ export class CountersDto {
   datastore?: string[];
 }
 
-export class FiltersDto {
+export class FiltersDto implements Partial<VcenterFilters> {
   @ApiPropertyOptional({
     type: [String],
     description:
@@ -173,7 +173,7 @@ export class CreateVcenterDto {
  */
 export class UpdateVcenterDto extends PartialType(CreateVcenterDto, { skipNullProperties: false }) {}
 
-export class TlsOptionsView {
+export class TlsOptionsView implements VcenterTls {
   @ApiProperty()
   insecure: boolean;
 
@@ -181,7 +181,7 @@ export class TlsOptionsView {
   caFile: string | null;
 }
 
-export class CountersView {
+export class CountersView implements VcenterCounters {
   @ApiProperty({ type: [String] })
   vm: string[];
 
@@ -195,7 +195,7 @@ export class CountersView {
   datastore: string[];
 }
 
-export class FiltersView {
+export class FiltersView implements VcenterFilters {
   @ApiProperty({ type: [String] })
   include: string[];
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { VcenterCounters, VcenterEntity } from '@vcc/database';
-import { DEFAULT_COUNTERS } from '@vcc/vsphere';
+import type { VcenterEntity } from '@vcc/database';
+import { DEFAULT_COUNTERS, type VcenterCounters } from '@vcc/contract';
 import { VCENTER_RULES } from '@vcc/config';
 import { AssignmentService } from '../assignment/assignment.service';
 import { conflict, notFound } from '../common/field.error';

@@ -1,24 +1,11 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AssignmentTerms } from '@vcc/contract';
 
 export type CollectorState = 'active' | 'draining' | 'gone';
 export type CollectorGoneReason = 'deregistered' | 'drained' | 'expired' | 'replaced';
 
-/**
- * What a collector must do from `effectiveFrom` on: keep the entities of `vcenterId` whose
- * `hash(moref) mod groupCount` is one of `groupIndices`. Versioned by the vCenter's epoch.
- */
-export interface StoredAssignment {
-  vcenterId: string;
-  epoch: number;
-  /** ISO time of a cycle boundary. */
-  effectiveFrom: string;
-  groupIndices: number[];
-  groupCount: number;
-  paused: boolean;
-  requestBudget: number;
-  realtimeIntervalSeconds: number;
-  historicalIntervalSeconds: number;
-}
+/** An assignment as stored with the collector it was given to. */
+export type StoredAssignment = AssignmentTerms;
 
 const bigintAsNumber = {
   to: (value: number | null) => value,
@@ -40,6 +27,10 @@ export class CollectorEntity {
   /** The random id the collector process drew at start; null when it sent none. */
   @Column({ name: 'instance_id', type: 'text', nullable: true })
   instanceId: string | null;
+
+  /** SHA-256 (hex) of the secret handed out at registration; the collector proves its id with the secret. */
+  @Column({ name: 'secret_hash', type: 'text', nullable: true })
+  secretHash: string | null;
 
   /** Client address the registration came from. */
   @Column({ type: 'text', nullable: true })

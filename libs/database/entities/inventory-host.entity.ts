@@ -1,9 +1,9 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { HostConnectionState, HostPowerState } from '@vcc/vsphere';
+import type { HostConnectionState, HostInventory, HostPowerState } from '@vcc/contract';
 
 /** An ESXi host in an hourly inventory snapshot (monthly partitions by snapshot time). */
 @Entity({ name: 'inventory_host' })
-export class InventoryHostEntity {
+export class InventoryHostEntity implements HostInventory {
   @PrimaryColumn({ name: 'vcenter_id', type: 'uuid' })
   vcenterId: string;
 

@@ -1,9 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { VmPowerState } from '@vcc/vsphere';
+import type { VmInventory, VmPowerState } from '@vcc/contract';
 
-/** A VM in an hourly inventory snapshot (monthly partitions by snapshot time). */
+/**
+ * A VM in an hourly inventory snapshot (monthly partitions by snapshot time): a VmInventory row,
+ * with config.createDate kept as `vmCreatedAt`, a timestamptz.
+ */
 @Entity({ name: 'inventory_vm' })
-export class InventoryVmEntity {
+export class InventoryVmEntity implements Omit<VmInventory, 'createdAt'> {
   @PrimaryColumn({ name: 'vcenter_id', type: 'uuid' })
   vcenterId: string;
 

@@ -1,12 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-
-/** Counters to collect per entity kind, as `group.name.rollup`. */
-export interface VcenterCounters {
-  vm: string[];
-  host: string[];
-  cluster: string[];
-  datastore: string[];
-}
+import type { VcenterCounters } from '@vcc/contract';
 
 /** A vCenter the cluster collects from. The password is stored encrypted (`enc:v1:` AES-256-GCM). */
 @Entity({ name: 'vcenter' })
@@ -25,6 +18,10 @@ export class VcenterEntity {
 
   @Column({ name: 'password_enc', type: 'text' })
   passwordEnc: string;
+
+  /** Bumped with every change of username or password, so collectors know to fetch them again. */
+  @Column({ name: 'credential_version', type: 'integer', default: 1 })
+  credentialVersion: number;
 
   @Column({ name: 'tls_insecure', type: 'boolean', default: false })
   tlsInsecure: boolean;

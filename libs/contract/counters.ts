@@ -1,4 +1,4 @@
-import type { EntityKind } from './inventory.types';
+import type { EntityKind } from './inventory';
 
 /**
  * Counters collected when a vCenter's catalogue entry names none, as `group.name.rollup`. VMs get
