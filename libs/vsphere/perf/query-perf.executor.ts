@@ -36,7 +36,8 @@ export interface QueryPerfExecutorOptions {
  * wrong on the way: an error comes back from the worker as data and is rebuilt typed; a transient
  * one (timeout, reset, HTTP 5xx, SystemError) is retried with jittered, doubling waits while the
  * deadline allows; NotAuthenticated logs in again once per request, through the session's
- * `withRelogin`. No attempt runs past the deadline: its timeout is cut to the time left.
+ * `withRelogin`. The first attempt has the session's full timeout (a cycle that runs late still
+ * gets its answers); no retry runs past the deadline.
  */
 export class QueryPerfExecutor {
   private readonly firstRetryDelayMs: number;
@@ -65,7 +66,7 @@ export class QueryPerfExecutor {
   private async withRetries(request: QueryPerfRequest, deadline: number): Promise<QueryPerfTaskResult> {
     for (let retry = 0; ; retry++) {
       try {
-        return await this.attempt(request, deadline);
+        return await this.attempt(request, retry > 0 ? deadline : undefined);
       } catch (error) {
         // Half the wait is fixed, half drawn: collectors that failed together do not retry together.
         const delayMs = Math.round(
@@ -78,10 +79,11 @@ export class QueryPerfExecutor {
     }
   }
 
-  private async attempt(request: QueryPerfRequest, deadline: number): Promise<QueryPerfTaskResult> {
+  /** One attempt; a retry's timeout is cut to what is left before the deadline. */
+  private async attempt(request: QueryPerfRequest, deadline?: number): Promise<QueryPerfTaskResult> {
     // Built per attempt: after a re-login the task must carry the new session cookie.
     const task = this.client.queryPerfTask(request.body, request.entities, request.fields);
-    task.timeoutMs = Math.max(1, Math.min(task.timeoutMs, deadline - this.now()));
+    if (deadline !== undefined) task.timeoutMs = Math.max(1, Math.min(task.timeoutMs, deadline - this.now()));
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1000;
     let result: QueryPerfTaskResult;
