@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { CollectorConfig } from '@vcc/config';
 import {
   counterFields,
   planQueries,
@@ -18,14 +19,11 @@ import {
   type PerfCounter,
   type VsphereClient,
 } from '@vcc/vsphere';
-import { PerfCollector, type CycleResult } from '../../apps/collector/collection/perf-collector';
+import { createCollectionPipeline } from '../../apps/collector/collection/collection.pipeline';
+import type { CycleResult } from '../../apps/collector/collection/perf-collector';
 import { ownedEntities } from '../../apps/collector/collection/entities';
-import { PerfPool } from '../../apps/collector/collection/perf-pool';
 import type { Assignment } from '../../apps/collector/controller/controller.types';
-import { CollectorMetrics } from '../../apps/collector/observability/collector.metrics';
-import { FileSink } from '../../apps/collector/sinks/file.sink';
-import { SinkWriter } from '../../apps/collector/sinks/sink-writer';
-import { VcenterSession } from '../../apps/collector/vcenter/vcenter-session';
+import type { VcenterSession } from '../../apps/collector/vcenter/vcenter-session';
 import { startApp } from '../../test/support/apps';
 
 const COUNTERS: Record<EntityKind, string[]> = {
@@ -81,13 +79,19 @@ function assignmentFor(url: string, groupIndices: number[], groupCount: number):
   };
 }
 
-function session(assignment: Assignment): VcenterSession {
-  return new VcenterSession(assignment.vcenter, {
-    timeoutMs: 120_000,
-    inventoryTtlMs: Number.MAX_SAFE_INTEGER,
-    maxObjects: 2000,
-    observer: {},
-  });
+/** The collector's configuration for this bench: every thread, a file sink, room for a whole cycle. */
+function benchConfig(linesFile: string): CollectorConfig {
+  const config = new CollectorConfig();
+  config.perf.threads = 0;
+  config.perf.timeoutSeconds = 120;
+  config.perf.maxEntitiesPerQuery = ENTITIES_PER_QUERY;
+  config.perf.delayBetweenRequestsMs = 0;
+  config.inventory.maxObjects = 2000;
+  config.sinks = [{ type: 'file', path: linesFile, maxBytes: 4 * 1024 ** 3 }];
+  config.write.batchLines = 5000;
+  config.write.maxBufferedLines = 10_000_000;
+  config.write.maxRetryDelaySeconds = 1;
+  return config;
 }
 
 interface Measured<T> {
@@ -196,33 +200,23 @@ async function main(): Promise<void> {
   const url = `${simulator.url}/sdk`;
   try {
     const single = assignmentFor(url, [0], 1);
-    const vcenter = session(single);
+    const pipeline = createCollectionPipeline(benchConfig(join(dir, 'lines.lp')), {
+      inventoryTtlMs: Number.MAX_SAFE_INTEGER,
+    });
+    const { pool } = pipeline;
+    const vcenter = pipeline.session(single.vcenter);
     const inventory = await vcenter.inventory(1);
     const facts = await vcenter.vcenterFacts();
     const end = await vcenter.now();
     await rawFetch(vcenter, single, end); // warm-up: connections, simulator caches
 
-    const pool = new PerfPool(0);
-    const writer = new SinkWriter(
-      [new FileSink({ type: 'file', path: join(dir, 'lines.lp'), maxBytes: 4 * 1024 ** 3 })],
-      { batchLines: 5000, maxBufferedLines: 10_000_000, maxRetryDelayMs: 1000 },
-    );
-    const limits = {
-      maxEntitiesPerQuery: ENTITIES_PER_QUERY,
-      delayBetweenRequestsMs: 0,
-      historicalLookbackIntervals: 3,
-      realtimeRetentionSeconds: 3600,
-    };
     /** One cycle of a fresh collector (no watermarks), so it reads the same windows as the raw fetch. */
     const cycleOnce = async (): Promise<CycleResult> => {
       // The collector reads vCenter's clock itself; its window is the same 60 s as the raw fetch's.
       const now = await vcenter.now();
-      const result = await new PerfCollector(vcenter, pool, writer, new CollectorMetrics(), limits).collect(
-        'realtime',
-        Date.now(),
-        single,
-        { leaseTtlSeconds: 0, backfillFrom: now - WINDOW_SECONDS },
-      );
+      const result = await pipeline
+        .createCollector(vcenter)
+        .collect('realtime', Date.now(), single, { leaseTtlSeconds: 0, backfillFrom: now - WINDOW_SECONDS });
       await result.written;
       return result;
     };
@@ -255,7 +249,7 @@ async function main(): Promise<void> {
     const halves: CycleResult[] = [];
     for (const index of [0, 1]) {
       const half = assignmentFor(url, [index], 2);
-      const other = new PerfCollector(session(half), pool, writer, new CollectorMetrics(), limits);
+      const other = pipeline.createCollector(vcenter);
       halves.push(
         await other.collect('realtime', Date.now(), half, {
           leaseTtlSeconds: 0,
@@ -263,10 +257,7 @@ async function main(): Promise<void> {
         }),
       );
     }
-    await writer.drain(120_000);
-    await writer.close();
-    await pool.close();
-    await vcenter.close();
+    await pipeline.close(120_000);
 
     const result = cycle.value;
     const rss = process.resourceUsage().maxRSS / 1024;

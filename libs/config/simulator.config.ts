@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayNotEmpty,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNumber,
   IsOptional,
@@ -22,6 +24,10 @@ export class SimulatorHttpTlsConfig extends HttpTlsConfig {
   @IsBoolean()
   selfSigned = false;
 }
+
+/** How the simulator's injected errors fail. */
+export const FAULT_ERROR_KINDS = ['systemError', 'unavailable', 'reset'] as const;
+export type FaultErrorKind = (typeof FAULT_ERROR_KINDS)[number];
 
 class SimulatorHttpConfig extends HttpConfig {
   override port = 8989;
@@ -146,11 +152,24 @@ export class SimulatorFaultsConfig {
   @Min(0)
   latencyMs = 0;
 
-  @Doc('share of SOAP calls answered with a SystemError fault, 0 to 1 (also settable through the admin API)')
+  @Doc(
+    'share of SOAP calls that fail, 0 to 1, each with one of errorKinds drawn at random (also settable through the admin API)',
+  )
   @IsNumber()
   @Min(0)
   @Max(1)
   errorRate = 0;
+
+  @Doc(
+    'how injected errors fail: systemError (a SystemError fault), unavailable (HTTP 503 without a SOAP body, as a proxy in front of vCenter), reset (the connection closed without an answer)',
+  )
+  @IsIn(FAULT_ERROR_KINDS, { each: true })
+  @ArrayNotEmpty()
+  errorKinds: FaultErrorKind[] = ['systemError'];
+
+  @Doc('vim25 methods the injected errors apply to (e.g. QueryPerf); empty: every method')
+  @IsString({ each: true })
+  errorMethods: string[] = [];
 }
 
 export class SimulatorAdminConfig {

@@ -4,6 +4,7 @@ export * from './inventory';
 export * from './inventory.types';
 export * from './line-protocol';
 export * from './perf/measurements';
+export * from './perf/query-perf.executor';
 export * from './perf/query-perf.parser';
 export * from './perf/query-perf.request';
 export * from './perf/query-perf.transport';

@@ -1,8 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
+import { QueryPerfExecutor } from './perf/query-perf.executor';
+import { runQueryPerfTask } from './perf/query-perf.worker';
 import { retrieveProperties } from './property-collector';
-import { VimFaultError } from './soap/vim-fault.error';
+import { VimFaultError, VimTransportError } from './soap/vim-fault.error';
 import { VsphereClient } from './vsphere-client';
 
 // The client against hand-written vCenter responses, for what vcsim cannot do: paging tokens,
@@ -237,6 +240,112 @@ describe('VsphereClient against hand-written vCenter responses', () => {
       'CurrentTime',
       'ReadNextEvents',
     ]);
+    await client.close();
+  });
+});
+
+describe('QueryPerfExecutor against hand-written vCenter responses', () => {
+  let server: FixtureServer;
+  let clock: number;
+  const request = {
+    body: '<soapenv:Envelope><soapenv:Body><QueryPerf/></soapenv:Body></soapenv:Envelope>',
+    entities: [],
+    fields: {},
+  };
+  /** An executor on a fake clock that waits by moving it; the jitter draw is the middle one. */
+  const executor = (client: VsphereClient, retries: { error: Error; delayMs: number }[] = []) =>
+    new QueryPerfExecutor(client, runQueryPerfTask, {
+      now: () => clock,
+      random: () => 0.5,
+      sleep: async (ms) => void (clock += ms),
+      observer: { retry: (error, delayMs) => retries.push({ error, delayMs }) },
+    });
+  beforeEach(async () => {
+    clock = 0;
+    server = await new FixtureServer()
+      .reply('RetrieveServiceContent', 'retrieve-service-content.xml')
+      .reply('Login', 'login.xml')
+      .start();
+  });
+  afterEach(() => server.stop());
+
+  it('retries a reset connection and an HTTP 503 with doubling jittered waits, and returns the answer', async () => {
+    server
+      .dropConnectionOnce('QueryPerf')
+      .reply('QueryPerf', 'fault-no-permission.xml', 503)
+      .reply('QueryPerf', 'query-perf-vcenter.xml');
+    const client = await connect(server);
+    const retries: { error: Error; delayMs: number }[] = [];
+    const result = await executor(client, retries).execute(request, 10_000);
+    expect(result.error).toBeUndefined();
+    expect(result.responseChars).toBeGreaterThan(0);
+    expect(retries).toEqual([
+      { error: expect.objectContaining({ name: 'VimTransportError', code: 'ECONNRESET' }), delayMs: 150 },
+      { error: expect.objectContaining({ name: 'VimTransportError', statusCode: 503 }), delayMs: 300 },
+    ]);
+    expect(server.operations().filter((o) => o === 'QueryPerf')).toHaveLength(3);
+    await client.close();
+  });
+
+  it('gives up with the typed error when the next wait would end past the deadline', async () => {
+    server.reply('QueryPerf', 'fault-no-permission.xml', 503);
+    const client = await connect(server);
+    const failure = executor(client).execute(request, 1000);
+    await expect(failure).rejects.toBeInstanceOf(VimTransportError);
+    await expect(failure).rejects.toMatchObject({ statusCode: 503 });
+    // Waits of 150, 300 and 600 ms: the third would end at 1050 ms.
+    expect(server.operations().filter((o) => o === 'QueryPerf')).toHaveLength(3);
+    expect(clock).toBe(450);
+    await client.close();
+  });
+
+  it('logs in again once on NotAuthenticated and sends the request with the new cookie', async () => {
+    server
+      .reply('QueryPerf', 'fault-not-authenticated.xml', 500)
+      .reply('QueryPerf', 'query-perf-vcenter.xml');
+    const client = await connect(server);
+    const result = await executor(client).execute(request, 10_000);
+    expect(result.error).toBeUndefined();
+    expect(server.operations()).toEqual([
+      'RetrieveServiceContent',
+      'Login',
+      'QueryPerf',
+      'Login',
+      'QueryPerf',
+    ]);
+    const cookies = server.seen.filter((s) => s.operation === 'QueryPerf').map((s) => s.headers.cookie);
+    expect(cookies[0]).not.toBe(cookies[1]);
+    expect(client.session.relogins).toBe(1);
+    await client.close();
+  });
+
+  it('reads the CA file once per client, not for every task', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vcc-ca-'));
+    const caFile = join(dir, 'ca.pem');
+    writeFileSync(caFile, 'first CA');
+    try {
+      const client = await VsphereClient.connect({
+        endpoint: { sdkUrl: server.url, caFile },
+        credentials: { username: 'vcc', password: 's3cret!' },
+        session: { keepAliveMs: 0 },
+      });
+      expect(client.queryPerfTask(request.body, [], {}).ca).toBe('first CA');
+      writeFileSync(caFile, 'second CA');
+      expect(client.queryPerfTask(request.body, [], {}).ca).toBe('first CA');
+      await client.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('does not retry a fault that is not transient', async () => {
+    server.reply('QueryPerf', 'fault-no-permission.xml', 500);
+    const client = await connect(server);
+    await expect(executor(client).execute(request, 10_000)).rejects.toMatchObject({
+      name: 'VimFaultError',
+      faultType: 'NoPermission',
+    });
+    expect(server.operations().filter((o) => o === 'QueryPerf')).toHaveLength(1);
     await client.close();
   });
 });

@@ -46,9 +46,13 @@ export interface PerfEntityMetric {
  */
 export class VsphereClient {
   readonly performance: PerformanceManager;
+  /** The CA's PEM text, read once: every hot-path task carries it to its worker. */
+  private readonly ca: string | undefined;
 
   private constructor(readonly session: VimSession) {
     this.performance = new PerformanceManager(session);
+    const caFile = session.soap.endpoint.caFile;
+    this.ca = caFile ? readFileSync(caFile, 'utf8') : undefined;
   }
 
   static async connect(options: VsphereConnectOptions): Promise<VsphereClient> {
@@ -133,7 +137,7 @@ export class VsphereClient {
     return {
       sdkUrl: soap.endpoint.sdkUrl,
       insecure: soap.endpoint.insecure ?? false,
-      ...(soap.endpoint.caFile ? { ca: readFileSync(soap.endpoint.caFile, 'utf8') } : {}),
+      ...(this.ca ? { ca: this.ca } : {}),
       cookie: soap.cookie ?? '',
       soapAction: `urn:vim25/${this.about.apiVersion}`,
       timeoutMs: soap.timeoutMs,

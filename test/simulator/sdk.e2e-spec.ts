@@ -190,6 +190,8 @@ describe('the simulator over plain HTTP', () => {
     expect(JSON.parse((await admin(simulator, 'GET', 'faults')).body)).toEqual({
       latencyMs: 0,
       errorRate: 0,
+      errorKinds: ['systemError'],
+      errorMethods: [],
     });
     const invalid = await admin(simulator, 'PUT', 'faults', { errorRate: 2, surprise: true });
     expect(invalid.status).toBe(400);
@@ -200,6 +202,8 @@ describe('the simulator over plain HTTP', () => {
     expect(JSON.parse((await admin(simulator, 'GET', 'faults')).body)).toEqual({
       latencyMs: 0,
       errorRate: 0,
+      errorKinds: ['systemError'],
+      errorMethods: [],
     });
   });
 
@@ -214,7 +218,14 @@ describe('the simulator over plain HTTP', () => {
       type: 'SystemError',
       message: 'A general system error occurred: fault injected by the vcc simulator',
     });
-    await admin(simulator, 'PUT', 'faults', { errorRate: 0 });
+    await admin(simulator, 'PUT', 'faults', { errorKinds: ['unavailable'] });
+    expect((await session.call(CURRENT_TIME)).status).toBe(503);
+    await admin(simulator, 'PUT', 'faults', { errorKinds: ['reset'] });
+    await expect(session.call(CURRENT_TIME)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    // Only the methods named fail.
+    await admin(simulator, 'PUT', 'faults', { errorMethods: ['QueryPerf'] });
+    expect(await session.ok(CURRENT_TIME)).toContain('CurrentTimeResponse');
+    await admin(simulator, 'PUT', 'faults', { errorRate: 0, errorKinds: ['systemError'], errorMethods: [] });
     expect(await session.ok(CURRENT_TIME)).toContain('CurrentTimeResponse');
   });
 

@@ -321,7 +321,7 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
         { host: counterFields('host', counters) },
       );
       const result = (await pool.run(task)) as QueryPerfTaskResult;
-      expect(result.fault).toBeUndefined();
+      expect(result.error).toBeUndefined();
       expect(Buffer.from(result.lines).toString()).toMatch(/^vsphere_host_(cpu|mem),esxhostname=/m);
       // The same request on this thread reads the same kind of lines (values differ: vcsim adds noise).
       const local = await runQueryPerfTask(task);

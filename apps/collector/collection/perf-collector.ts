@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import {
-  isNotAuthenticated,
   planQueries,
+  QueryPerfExecutor,
   VimFaultError,
   counterFields,
   type EntityKind,
@@ -20,6 +20,9 @@ import { Watermarks } from './watermarks';
 import { backfillStart, firstWindowStart, historicalWindow, realtimeWindow, type Window } from './windows';
 
 export type Schedule = 'realtime' | 'historical';
+
+/** The share of the interval a cycle may spend retrying, so that it ends before the next boundary. */
+const DEADLINE_SHARE = 0.9;
 
 export const KINDS: Record<Schedule, readonly EntityKind[]> = {
   realtime: ['vm', 'host'],
@@ -82,13 +85,14 @@ export class PerfCollector {
    * not own in its previous cycle (entities new to the inventory backfill from their boot time
    * instead); `backfillFrom` overrides both (for --once). Without `sinkDeadline`, lines the full
    * write buffer refuses are read again next cycle; with it (--once, which has no next cycle), a
-   * request waits until then for the sinks to make room.
+   * request waits until then for the sinks to make room. `deadline` (epoch ms) ends retries of
+   * transient vCenter errors; by default 90 % of the cycle's interval after its boundary.
    */
   async collect(
     schedule: Schedule,
     boundaryMs: number,
     assignment: Assignment,
-    options: { leaseTtlSeconds: number; backfillFrom?: number; sinkDeadline?: number },
+    options: { leaseTtlSeconds: number; backfillFrom?: number; sinkDeadline?: number; deadline?: number },
   ): Promise<CycleResult> {
     const started = performance.now();
     const result: CycleResult = {
@@ -184,6 +188,9 @@ export class PerfCollector {
       intervalId,
       client,
     );
+    const executor = this.executorFor(client);
+    // Retries of transient errors stop where the next cycle should start.
+    const deadline = options.deadline ?? boundaryMs + cycleSeconds * 1000 * DEADLINE_SHARE;
     const acks: Promise<void>[] = [];
     const collected = new Set<string>();
     const budget = Math.max(1, assignment.requestBudget);
@@ -196,7 +203,7 @@ export class PerfCollector {
         if (this.limits.delayBetweenRequestsMs > 0 && index > 0)
           await sleep(this.limits.delayBetweenRequestsMs);
         result.requests++;
-        const outcome = await this.run(client, request, windows, label);
+        const outcome = await this.run(executor, request, windows, label, deadline);
         if (!outcome) {
           result.failedRequests++;
           continue;
@@ -252,43 +259,40 @@ export class PerfCollector {
     return result;
   }
 
-  /** Runs one request; on NotAuthenticated logs in again and retries it once. Null when it failed. */
+  /** Runs one request through the executor (retries, re-login). Null when it failed. */
   private async run(
-    client: VsphereClient,
+    executor: QueryPerfExecutor,
     request: PlannedRequest,
     windows: Map<string, Window>,
     label: string,
+    deadline: number,
   ): Promise<QueryPerfTaskResult | null> {
     const body = request.prepared.body((moref) => {
       const w = windows.get(moref)!;
       return { start: new Date(w.start * 1000), end: new Date(w.end * 1000), maxSample: w.maxSample };
     });
-    for (let attempt = 1; ; attempt++) {
-      const fields: Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> =
-        this.fieldsFor(request);
-      const task = client.queryPerfTask(body, request.entities, fields);
-      const started = performance.now();
-      try {
-        const result = await this.pool.run(task);
-        this.metrics.callLatency.observe({ operation: 'QueryPerf' }, (performance.now() - started) / 1000);
-        if (!result.fault) return result;
-        const fault = new VimFaultError(result.fault.type, result.fault.message, result.fault.detail);
-        if (isNotAuthenticated(fault) && attempt === 1) {
-          client.session.relogins++;
-          this.metrics.relogins.inc();
-          await client.session.login();
-          continue;
-        }
-        this.metrics.requests.inc({ result: 'fault' });
-        this.logger.warn(`${label} failed: ${fault.message}`);
-        return null;
-      } catch (error) {
-        this.metrics.callLatency.observe({ operation: 'QueryPerf' }, (performance.now() - started) / 1000);
-        this.metrics.requests.inc({ result: 'error' });
-        this.logger.warn(`${label} failed: ${(error as Error).message}`);
-        return null;
-      }
+    try {
+      return await executor.execute(
+        { body, entities: request.entities, fields: this.fieldsFor(request) },
+        deadline,
+      );
+    } catch (error) {
+      this.metrics.requests.inc({ result: error instanceof VimFaultError ? 'fault' : 'error' });
+      this.logger.warn(`${label} failed: ${(error as Error).message}`);
+      return null;
     }
+  }
+
+  private executorFor(client: VsphereClient): QueryPerfExecutor {
+    return new QueryPerfExecutor(client, (task) => this.pool.run(task), {
+      observer: {
+        attempt: (seconds) => this.metrics.callLatency.observe({ operation: 'QueryPerf' }, seconds),
+        retry: (error, delayMs) => {
+          this.metrics.retries.inc();
+          this.logger.debug(`QueryPerf retried in ${delayMs} ms: ${error.message}`);
+        },
+      },
+    });
   }
 
   private readonly fieldTables = new Map<string, Map<number, { measurement: string; field: string }>>();

@@ -96,6 +96,14 @@ export class CollectorMetrics {
         help: 'logins after vCenter reported the session gone',
       }),
   );
+  readonly retries = metric(
+    'vcc_collector_vcenter_retries_total',
+    () =>
+      new Counter({
+        name: 'vcc_collector_vcenter_retries_total',
+        help: 'QueryPerf requests sent again after a transient error (timeout, reset, HTTP 5xx, SystemError)',
+      }),
+  );
   readonly lastSuccess = metric(
     'vcc_collector_last_success_timestamp_seconds',
     () =>

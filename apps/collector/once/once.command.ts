@@ -2,13 +2,9 @@ import type { CollectorConfig } from '@vcc/config';
 import type { AppCommand, FlagValues } from '@vcc/platform';
 import { DEFAULT_COUNTERS } from '@vcc/contract';
 import type pino from 'pino';
-import { PerfCollector, type CycleResult } from '../collection/perf-collector';
-import { PerfPool } from '../collection/perf-pool';
+import { createCollectionPipeline } from '../collection/collection.pipeline';
+import type { CycleResult } from '../collection/perf-collector';
 import type { Assignment } from '../controller/controller.types';
-import { CollectorMetrics } from '../observability/collector.metrics';
-import { createSinks } from '../sinks/sinks.factory';
-import { SinkWriter } from '../sinks/sink-writer';
-import { VcenterSession } from '../vcenter/vcenter-session';
 
 /** Problems with the --once settings, named by the key or flag that fixes them. */
 export function onceProblems(config: CollectorConfig): string[] {
@@ -71,18 +67,11 @@ export const onceCommand: AppCommand<CollectorConfig> = {
         filters: { include: [], exclude: [] },
       },
     };
-    const metrics = new CollectorMetrics();
     const deadline = Date.now() + once.deadlineSeconds * 1000;
-    const sinks = createSinks(config.sinks, config.write);
-    const writtenBySink = new Map(sinks.map((sink) => [sink.name, 0]));
-    const writer = new SinkWriter(
-      sinks,
-      {
-        batchLines: config.write.batchLines,
-        maxBufferedLines: config.write.maxBufferedLines,
-        maxRetryDelayMs: config.write.maxRetryDelaySeconds * 1000,
-      },
-      {
+    const pipeline = createCollectionPipeline(config, {
+      // One cycle: the inventory read at its start is the one it uses.
+      inventoryTtlMs: Number.MAX_SAFE_INTEGER,
+      writerObserver: {
         written: (sink, lines) => writtenBySink.set(sink, writtenBySink.get(sink)! + lines),
         failed: (sink, lines, error, retryIn) =>
           retryIn === undefined
@@ -92,30 +81,20 @@ export const onceCommand: AppCommand<CollectorConfig> = {
                 `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,
               ),
       },
-    );
-    const pool = new PerfPool(config.perf.threads);
-    const session = new VcenterSession(assignment.vcenter, {
-      timeoutMs: config.perf.timeoutSeconds * 1000,
-      inventoryTtlMs: Number.MAX_SAFE_INTEGER,
-      maxObjects: config.inventory.maxObjects,
-      observer: {},
     });
+    const writer = pipeline.writer;
+    const writtenBySink = new Map(writer.sinks.map((sink) => [sink.name, 0]));
     const results: CycleResult[] = [];
     let ok = true;
     try {
-      const collector = new PerfCollector(session, pool, writer, metrics, {
-        maxEntitiesPerQuery: config.perf.maxEntitiesPerQuery,
-        delayBetweenRequestsMs: config.perf.delayBetweenRequestsMs,
-        historicalLookbackIntervals: config.perf.historicalLookbackIntervals,
-        realtimeRetentionSeconds: config.perf.realtimeRetentionSeconds,
-      });
-      const now = await session.now();
+      const now = await pipeline.session(assignment.vcenter).now();
       for (const schedule of ['realtime', 'historical'] as const) {
         results.push(
-          await collector.collect(schedule, Date.now(), assignment, {
+          await pipeline.collect(schedule, Date.now(), assignment, {
             leaseTtlSeconds: 0,
             backfillFrom: now - once.windowSeconds,
             sinkDeadline: deadline,
+            deadline,
           }),
         );
       }
@@ -130,9 +109,7 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       ok = false;
       logger.error({ context: 'Once' }, `collection failed: ${(error as Error).message}`);
     } finally {
-      await writer.close();
-      await session.close();
-      await pool.close();
+      await pipeline.close(0);
     }
     const sum = (pick: (r: CycleResult) => number): number =>
       results.reduce((total, r) => total + pick(r), 0);

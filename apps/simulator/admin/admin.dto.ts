@@ -1,4 +1,5 @@
-import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
+import { FAULT_ERROR_KINDS, type FaultErrorKind } from '@vcc/config';
+import { ArrayNotEmpty, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class FaultSettingsDto {
   /** Delay added to every SOAP call, in milliseconds. */
@@ -8,12 +9,23 @@ export class FaultSettingsDto {
   @Max(600_000)
   latencyMs?: number;
 
-  /** Share of SOAP calls answered with a SystemError fault, 0 to 1. */
+  /** Share of SOAP calls that fail, 0 to 1, each with one of `errorKinds`. */
   @IsOptional()
   @IsNumber()
   @Min(0)
   @Max(1)
   errorRate?: number;
+
+  /** systemError (a SystemError fault), unavailable (HTTP 503), reset (the connection closed unanswered). */
+  @IsOptional()
+  @ArrayNotEmpty()
+  @IsIn(FAULT_ERROR_KINDS, { each: true })
+  errorKinds?: FaultErrorKind[];
+
+  /** vim25 methods the errors apply to; empty: every method. */
+  @IsOptional()
+  @IsString({ each: true })
+  errorMethods?: string[];
 }
 
 export class RefuseConnectionsDto {

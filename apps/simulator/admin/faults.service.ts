@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { SimulatorConfig } from '@vcc/config';
+import { SimulatorConfig, type FaultErrorKind } from '@vcc/config';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VimFault } from '../soap/vim-fault.error';
@@ -8,11 +8,21 @@ import { VimFault } from '../soap/vim-fault.error';
 export interface FaultSettings {
   latencyMs: number;
   errorRate: number;
+  errorKinds: FaultErrorKind[];
+  errorMethods: string[];
+}
+
+/** A call that must fail without a SOAP answer: HTTP 503, or the connection closed. */
+export class InjectedTransportError extends Error {
+  constructor(readonly kind: 'unavailable' | 'reset') {
+    super(`${kind} injected by the vcc simulator`);
+  }
 }
 
 /**
- * Injected faults: latency on every SOAP call, a share of calls answered with SystemError, and a
- * spell of refused connections (the listening socket closed, as when vCenter's proxy is down).
+ * Injected faults: latency on every SOAP call, a share of calls (of some methods) failing with a
+ * SystemError fault, HTTP 503 or a reset connection, and a spell of refused connections (the
+ * listening socket closed, as when vCenter's proxy is down).
  */
 @Injectable()
 export class FaultsService implements BeforeApplicationShutdown {
@@ -24,7 +34,8 @@ export class FaultsService implements BeforeApplicationShutdown {
     config: SimulatorConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    this.settings = { latencyMs: config.faults.latencyMs, errorRate: config.faults.errorRate };
+    const { latencyMs, errorRate, errorKinds, errorMethods } = config.faults;
+    this.settings = { latencyMs, errorRate, errorKinds, errorMethods };
   }
 
   get current(): FaultSettings & { refusingConnectionsUntil?: string } {
@@ -36,17 +47,27 @@ export class FaultsService implements BeforeApplicationShutdown {
   }
 
   update(changes: Partial<FaultSettings>): FaultSettings & { refusingConnectionsUntil?: string } {
-    this.settings = { ...this.settings, ...changes };
-    this.logger.log(`faults: latency ${this.settings.latencyMs} ms, error rate ${this.settings.errorRate}`);
+    const given = Object.entries(changes).filter(([, value]) => value !== undefined);
+    this.settings = { ...this.settings, ...Object.fromEntries(given) };
+    const { latencyMs, errorRate, errorKinds, errorMethods } = this.settings;
+    this.logger.log(
+      `faults: latency ${latencyMs} ms, error rate ${errorRate} (${errorKinds.join(', ')}) on ${errorMethods.length ? errorMethods.join(', ') : 'every method'}`,
+    );
     return this.current;
   }
 
-  /** Runs before each SOAP call: waits the injected latency, then maybe fails the call. */
-  async beforeCall(): Promise<void> {
-    const { latencyMs, errorRate } = this.settings;
+  /**
+   * Runs before each SOAP call: waits the injected latency, then maybe fails the call with a
+   * VimFault or an InjectedTransportError.
+   */
+  async beforeCall(method: string): Promise<void> {
+    const { latencyMs, errorRate, errorKinds, errorMethods } = this.settings;
     if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    if (errorRate > 0 && Math.random() < errorRate)
-      throw VimFault.systemError('fault injected by the vcc simulator');
+    if (errorRate === 0 || (errorMethods.length > 0 && !errorMethods.includes(method))) return;
+    if (Math.random() >= errorRate) return;
+    const kind = errorKinds[Math.floor(Math.random() * errorKinds.length)];
+    if (kind === 'systemError') throw VimFault.systemError('fault injected by the vcc simulator');
+    throw new InjectedTransportError(kind);
   }
 
   /**

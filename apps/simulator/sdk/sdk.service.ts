@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Counter } from 'prom-client';
-import { FaultsService } from '../admin/faults.service';
+import { FaultsService, InjectedTransportError } from '../admin/faults.service';
 import { EventManagerService } from '../events/event-manager.service';
 import { PerformanceManagerService } from '../perf/performance-manager.service';
 import { PropertyCollectorService } from '../property-collector/property-collector.service';
@@ -61,9 +61,9 @@ export class SdkService {
     let setCookie: string | undefined;
     let xml: string | Buffer;
     try {
-      await this.faults.beforeCall();
       const parsed = parseSoapRequest(body ?? '');
       method = parsed.method;
+      await this.faults.beforeCall(method);
       const call: CallContext = {
         session: this.sessions.fromCookieHeader(request.headers.cookie),
         target: {
@@ -86,6 +86,7 @@ export class SdkService {
       setCookie = call.setCookie;
       calls.inc({ method, outcome: 'ok' });
     } catch (error) {
+      if (error instanceof InjectedTransportError) return this.failWithout(error, method, reply);
       const fault = error instanceof VimFault ? error : this.unexpected(method, error);
       calls.inc({ method, outcome: fault.faultType });
       reply.code(500);
@@ -93,6 +94,21 @@ export class SdkService {
     }
     if (setCookie) reply.header('Set-Cookie', setCookie);
     await reply.header('Content-Type', 'text/xml; charset=utf-8').send(xml);
+  }
+
+  /** What a proxy in front of vCenter does when vCenter is down or restarting. */
+  private async failWithout(
+    error: InjectedTransportError,
+    method: string,
+    reply: FastifyReply,
+  ): Promise<void> {
+    calls.inc({ method: Object.hasOwn(this.methods, method) ? method : 'unknown', outcome: error.kind });
+    if (error.kind === 'reset') {
+      reply.hijack();
+      reply.raw.destroy();
+      return;
+    }
+    await reply.code(503).header('Content-Type', 'text/plain').send('Service Unavailable');
   }
 
   private unexpected(method: string, error: unknown): VimFault {

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { Agent as HttpsAgent } from 'node:https';
 import type { EntityKind } from '../inventory.types';
-import { VimFaultError } from '../soap/vim-fault.error';
+import { vimErrorData, type VimErrorData } from '../soap/vim-fault.error';
 import {
   QueryPerfParser,
   type CounterField,
@@ -34,8 +34,11 @@ export interface QueryPerfTask {
 
 export interface QueryPerfTaskResult extends QueryPerfParseResult {
   responseChars: number;
-  /** A SOAP fault instead of data; returned, not thrown, so its type survives the thread boundary. */
-  fault?: { type: string; message: string; detail: Record<string, string> };
+  /**
+   * A vSphere error (SOAP fault, timeout, transport) instead of data; returned, not thrown, so its
+   * type survives the thread boundary. Rebuild it with `vimErrorFrom`.
+   */
+  error?: VimErrorData;
 }
 
 const agents = new Map<string, HttpAgent | HttpsAgent>();
@@ -71,32 +74,33 @@ function entityOutputs(task: QueryPerfTask): Map<string, EntityOutput> {
  */
 export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTaskResult> {
   const parser = new QueryPerfParser(entityOutputs(task));
-  let responseChars: number;
-  if (task.response) {
-    const text = Buffer.from(
-      task.response.buffer,
-      task.response.byteOffset,
-      task.response.byteLength,
-    ).toString('utf8');
-    parser.write(text);
-    responseChars = text.length;
-  } else {
-    responseChars = await postQueryPerf(
-      {
-        sdkUrl: task.sdkUrl,
-        cookie: task.cookie,
-        soapAction: task.soapAction,
-        timeoutMs: task.timeoutMs,
-        agent: agentFor(task),
-      },
-      task.body,
-      (text) => parser.write(text),
-    );
-  }
+  let responseChars = 0;
   try {
+    if (task.response) {
+      const text = Buffer.from(
+        task.response.buffer,
+        task.response.byteOffset,
+        task.response.byteLength,
+      ).toString('utf8');
+      parser.write(text);
+      responseChars = text.length;
+    } else {
+      responseChars = await postQueryPerf(
+        {
+          sdkUrl: task.sdkUrl,
+          cookie: task.cookie,
+          soapAction: task.soapAction,
+          timeoutMs: task.timeoutMs,
+          agent: agentFor(task),
+        },
+        task.body,
+        (text) => parser.write(text),
+      );
+    }
     return { ...parser.close(), responseChars };
-  } catch (error) {
-    if (!(error instanceof VimFaultError)) throw error;
+  } catch (thrown) {
+    const error = vimErrorData(thrown);
+    if (!error) throw thrown;
     return {
       lines: Buffer.alloc(0),
       lineCount: 0,
@@ -105,7 +109,7 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
       misalignedSeries: 0,
       unknownSeries: 0,
       responseChars,
-      fault: { type: error.faultType, message: error.faultString, detail: error.detail },
+      error,
     };
   }
 }

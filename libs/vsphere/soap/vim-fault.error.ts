@@ -50,3 +50,40 @@ export function isTransient(error: unknown): boolean {
     ['HostCommunication', 'SystemError', 'RequestCanceled'].includes(error.faultType)
   );
 }
+
+/**
+ * A vSphere error as plain data, for crossing a worker-thread boundary: structured cloning keeps
+ * only an Error's message, so the type and its fields travel here and are rebuilt on the other side.
+ */
+export type VimErrorData =
+  | { kind: 'fault'; faultType: string; faultString: string; detail: Record<string, string> }
+  | { kind: 'timeout'; operation: string; timeoutMs: number }
+  | { kind: 'transport'; message: string; statusCode?: number; code?: string };
+
+/** The plain form of a vSphere error; undefined for any other error (a bug, not vCenter). */
+export function vimErrorData(error: unknown): VimErrorData | undefined {
+  if (error instanceof VimFaultError)
+    return {
+      kind: 'fault',
+      faultType: error.faultType,
+      faultString: error.faultString,
+      detail: error.detail,
+    };
+  if (error instanceof VimTimeoutError)
+    return { kind: 'timeout', operation: error.operation, timeoutMs: error.timeoutMs };
+  if (error instanceof VimTransportError)
+    return { kind: 'transport', message: error.message, statusCode: error.statusCode, code: error.code };
+  return undefined;
+}
+
+/** The typed error again, from its plain form. */
+export function vimErrorFrom(data: VimErrorData): VimFaultError | VimTimeoutError | VimTransportError {
+  switch (data.kind) {
+    case 'fault':
+      return new VimFaultError(data.faultType, data.faultString, data.detail);
+    case 'timeout':
+      return new VimTimeoutError(data.operation, data.timeoutMs);
+    case 'transport':
+      return new VimTransportError(data.message, data.statusCode, data.code);
+  }
+}
