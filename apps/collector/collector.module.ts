@@ -59,7 +59,9 @@ function collectionPipeline(config: CollectorConfig, metrics: CollectorMetrics):
       inject: [CollectorConfig],
       useFactory: (config: CollectorConfig) => {
         if (config.controller.insecure)
-          new Logger('Collector').warn("controller.insecure is set: the controller's certificate is not checked");
+          new Logger('Collector').warn(
+            "controller.insecure is set: the controller's certificate is not checked",
+          );
         return new ControllerClient(
           config.controller.url!,
           config.controller.token!,
