@@ -128,7 +128,9 @@ describe('TLS between collectors and the controller', () => {
       collectorId: null,
     });
     expect(trusting.logs().some((l) => /^registered as /.test(String(l.message)))).toBe(true);
-    expect(trustingHealth).toMatchObject({ status: 200, collector: { cycles: 1 } });
+    // Cycles come every 2 s on the test time scale: one or more may have finished by now.
+    expect(trustingHealth.status).toBe(200);
+    expect(trustingHealth.collector.cycles).toBeGreaterThanOrEqual(1);
   });
 
   it('will not start on a certificate without its key, naming the key (exit 2)', async () => {
