@@ -352,3 +352,13 @@ export async function waitForCycles(app: RunningApp, count: number, timeoutMs = 
 }
 
 export { DEFAULT_COUNTERS };
+
+/** The sum of a metric's samples whose labels contain every one of `labels`. */
+export async function metric(url: string, name: string, ...labels: string[]): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
+    .filter((l) => labels.every((label) => l.includes(label)))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}

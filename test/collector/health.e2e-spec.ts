@@ -2,19 +2,16 @@ import { admin } from '../simulator/simulator';
 import type { RunningApp } from '../support/apps';
 import { waitFor } from '../support/processes';
 import { startInfluxDb, type TimeSeriesServer } from '../support/time-series';
-import { Cluster, createInfluxDatabase, finishedCycles, SAMPLE_SECONDS, waitForCycles } from './cluster';
+import {
+  Cluster,
+  createInfluxDatabase,
+  finishedCycles,
+  metric,
+  SAMPLE_SECONDS,
+  waitForCycles,
+} from './cluster';
 
 const CYCLE_MS = SAMPLE_SECONDS * 1000;
-
-/** The sum of a metric's samples whose labels contain every one of `labels`. */
-async function metric(url: string, name: string, ...labels: string[]): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`))
-    .filter((l) => labels.every((label) => l.includes(label)))
-    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
 
 function failedCycles(app: RunningApp): string[] {
   return app

@@ -6,6 +6,7 @@ import {
   Cluster,
   finishedCycles,
   gaps,
+  metric,
   readPoints,
   SAMPLE_SECONDS,
   waitForCycles,
@@ -18,12 +19,6 @@ import {
 // the new VMs in.
 
 const CYCLE_SECONDS = SAMPLE_SECONDS;
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 /** Boot times (Unix seconds) of the given VMs, as vCenter reports them. */
 async function bootTimes(vcenter: Cluster['vcenter'], morefs: string[]): Promise<Map<string, number>> {

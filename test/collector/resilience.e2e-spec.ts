@@ -5,6 +5,7 @@ import {
   createInfluxDatabase,
   finishedCycles,
   gaps,
+  metric,
   ownership,
   readPoints,
   realtimeEntities,
@@ -23,12 +24,6 @@ const CYCLE_MS = SAMPLE_SECONDS * 1000;
 // Retries at most every second, so that the writer notices the sink is back within a cycle.
 const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000', VCC_WRITE_MAX_RETRY_DELAY_SECONDS: '1' };
 const RETENTION_SECONDS = String(3 * SAMPLE_SECONDS);
-
-async function metric(url: string, name: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
 
 describe('a sink down for 10 cycles (VictoriaMetrics stopped and started again)', () => {
   jest.setTimeout(15 * 60_000);
