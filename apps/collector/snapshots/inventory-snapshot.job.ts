@@ -1,59 +1,36 @@
-import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { CollectionPipeline } from '../collection/collection.pipeline';
 import { ControllerClient } from '../controller/controller.client';
-import { BoundaryTimer } from '../cycles/boundary-timer';
+import type { Assignment } from '../controller/controller.types';
+import { BoundaryJob } from '../cycles/boundary-job';
 import { CycleScheduler } from '../cycles/cycle-scheduler.service';
 import { MembershipService } from '../membership/membership.service';
+import type { VcenterSession } from '../vcenter/vcenter-session';
 import { InventorySnapshots } from './inventory-snapshots';
 
 /**
- * Posts the hourly inventory snapshot on its own timer (the realtime boundaries, where a failed
- * post is tried again), so that a large post to a slow controller never holds a realtime cycle.
- * One post at a time; nothing while fenced or without groups.
+ * Posts the hourly inventory snapshot beside the realtime cycles (a failed post is tried again at
+ * the next boundary), so that a large post to a slow controller never holds a cycle.
  */
 @Injectable()
-export class InventorySnapshotJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class InventorySnapshotJob extends BoundaryJob {
   private readonly snapshots: InventorySnapshots;
-  private readonly timer: BoundaryTimer;
-  private running?: Promise<void>;
 
   constructor(
     controller: ControllerClient,
-    private readonly membership: MembershipService,
-    private readonly pipeline: CollectionPipeline,
+    membership: MembershipService,
+    pipeline: CollectionPipeline,
     scheduler: CycleScheduler,
   ) {
+    super(membership, pipeline, scheduler);
     this.snapshots = new InventorySnapshots(controller);
-    this.timer = new BoundaryTimer(
-      () => scheduler.intervalSeconds('realtime'),
-      (boundary) => this.run(boundary),
-    );
-    membership.onAnswer(() => this.timer.rearm());
   }
 
-  onApplicationBootstrap(): void {
-    this.timer.start();
+  protected override wants(assignment: Assignment): boolean {
+    return assignment.groupIndices.length > 0;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.timer.stop();
-    await this.running;
-  }
-
-  private run(boundary: number): void {
-    const tracker = this.membership.tracker;
-    const assignment = tracker.at(boundary);
-    if (
-      this.running ||
-      tracker.fenced(Date.now()) ||
-      !assignment ||
-      assignment.paused ||
-      assignment.groupIndices.length === 0
-    )
-      return;
-    const session = this.pipeline.session(assignment.vcenter);
-    this.running = this.snapshots
-      .maybePost(boundary, assignment, session)
-      .finally(() => (this.running = undefined));
+  protected run(boundary: number, assignment: Assignment, session: VcenterSession): Promise<void> {
+    return this.snapshots.maybePost(boundary, assignment, session);
   }
 }
