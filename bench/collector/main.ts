@@ -54,6 +54,8 @@ const WINDOW_SECONDS = 60;
 const BUDGET = 8;
 const ENTITIES_PER_QUERY = 256;
 const ROUNDS = 3;
+/** The cycle may take at most this multiple of fetching the same responses: parsing and writing add under a third. */
+const TARGET_RATIO = 1.3;
 
 function assignmentFor(url: string, groupIndices: number[], groupCount: number): Assignment {
   return {
@@ -282,7 +284,7 @@ async function main(): Promise<void> {
       `  two collectors            ${halves[0].requests} + ${halves[1].requests} requests (${(split[0] * 100).toFixed(1)}% / ${(split[1] * 100).toFixed(1)}%), ${halves[0].entitiesAssigned} + ${halves[1].entitiesAssigned} entities`,
     );
     out(
-      `collector: cycle ${ratio.toFixed(2)}x the raw fetch (${(cycle.wallMs / 1000).toFixed(1)} s vs ${(raw.wallMs / 1000).toFixed(1)} s; target 1.5x ${ratio <= 1.5 ? 'met' : 'NOT met'}), ${Math.round(result.points / (cycle.wallMs / 1000))} points/s, peak RSS ${rss.toFixed(0)} MB, two collectors split ${(split[0] * 100).toFixed(1)}/${(split[1] * 100).toFixed(1)}`,
+      `collector: cycle ${ratio.toFixed(2)}x the raw fetch (${(cycle.wallMs / 1000).toFixed(1)} s vs ${(raw.wallMs / 1000).toFixed(1)} s; target ${TARGET_RATIO}x ${ratio <= TARGET_RATIO ? 'met' : 'NOT met'}), ${Math.round(result.points / (cycle.wallMs / 1000))} points/s, peak RSS ${rss.toFixed(0)} MB, two collectors split ${(split[0] * 100).toFixed(1)}/${(split[1] * 100).toFixed(1)}`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
