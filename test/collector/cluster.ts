@@ -43,6 +43,8 @@ export interface ClusterOptions {
   sink: Sink | { kind: 'prometheus' };
   /** The vCenter's counters, instead of COUNTERS. */
   counters?: typeof COUNTERS;
+  /** The vCenter's realtime cycle in seconds, instead of SAMPLE_SECONDS (a multiple of it). */
+  realtimeIntervalSeconds?: number;
   /** Simulator settings (VCC_* variables). */
   simulator?: Record<string, string>;
   /** Controller settings (VCC_* variables). */
@@ -113,7 +115,7 @@ export class Cluster {
             username: target.username,
             password: target.password,
             tls: { insecure: true },
-            realtimeIntervalSeconds: SAMPLE_SECONDS,
+            realtimeIntervalSeconds: options.realtimeIntervalSeconds ?? SAMPLE_SECONDS,
             historicalIntervalSeconds: 300,
             requestBudget: 6,
             counters: options.counters ?? COUNTERS,

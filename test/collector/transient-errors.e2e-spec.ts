@@ -8,6 +8,7 @@ import {
   gaps,
   readPoints,
   realtimeEntities,
+  SAMPLE_SECONDS,
   waitForCycles,
   type Sink,
 } from './cluster';
@@ -35,6 +36,10 @@ async function retries(url: string): Promise<number> {
 // A third of the QueryPerf calls answered with HTTP 503 or a reset connection, as a proxy in front
 // of a busy or restarting vCenter does; 11 requests a cycle (5 entities each), so that every cycle
 // meets some. Retried within the cycle's deadline, none of them may cost an entity its cycle.
+// Cycles of vCenter's 20 s (samples stay on the test scale): the deadline (90 % of the interval)
+// leaves room for about twelve attempts, so that a request failing every one of them (0.3^12) does
+// not happen; on 2 s cycles only four fit, and one request in a hundred would fail them all.
+const CYCLE_SECONDS = 20;
 describe('QueryPerf answered with 503s and resets', () => {
   jest.setTimeout(5 * 60_000);
   let influx: TimeSeriesServer;
@@ -44,7 +49,11 @@ describe('QueryPerf answered with 503s and resets', () => {
     influx = await startInfluxDb();
     await createInfluxDatabase(influx);
     sink = { kind: 'influxdb-v1', server: influx };
-    cluster = await Cluster.start({ sink, collector: { VCC_PERF_MAX_ENTITIES_PER_QUERY: '5' } });
+    cluster = await Cluster.start({
+      sink,
+      realtimeIntervalSeconds: CYCLE_SECONDS,
+      collector: { VCC_PERF_MAX_ENTITIES_PER_QUERY: '5' },
+    });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -58,7 +67,7 @@ describe('QueryPerf answered with 503s and resets', () => {
     expect((await admin(cluster.simulator!, 'PUT', 'faults', faults)).status).toBe(200);
     const before = finishedCycles(collector).length;
     // The first cycle after the change may have started before it.
-    await waitForCycles(collector, before + 4, 6 * 20_000);
+    await waitForCycles(collector, before + 4, 6 * CYCLE_SECONDS * 1000);
     const retried = await retries(collector.url);
     expect((await admin(cluster.simulator!, 'PUT', 'faults', { errorRate: 0 })).status).toBe(200);
     expect(await collector.stop()).toBe(0);
@@ -74,8 +83,8 @@ describe('QueryPerf answered with 503s and resets', () => {
         await readPoints(sink),
         entities,
         Date.parse(cycles[before + 1]) / 1000,
-        Date.parse(cycles[cycles.length - 1]) / 1000 - 20,
-        20,
+        Date.parse(cycles[cycles.length - 1]) / 1000 - CYCLE_SECONDS,
+        SAMPLE_SECONDS,
       ),
     ).toEqual([]);
   });
