@@ -1,5 +1,6 @@
 import { Agent, createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isTransient, VimTransportError } from '../soap/vim-fault.error';
 import { postQueryPerf } from './query-perf.transport';
 
 describe('postQueryPerf', () => {
@@ -18,7 +19,7 @@ describe('postQueryPerf', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sdk`;
-    agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    agent = new Agent({ keepAlive: true, maxSockets: 2 });
   });
   afterEach(async () => {
     agent.destroy();
@@ -37,5 +38,13 @@ describe('postQueryPerf', () => {
   it('sends a request again on a new connection when a reused keep-alive connection turns out dead', async () => {
     expect(await post()).toBe('<ok/>');
     expect(await post()).toBe('<ok/>');
+  });
+
+  it('fails with a typed, transient error when the connection it sends again on is dead too', async () => {
+    // Two connections, each answered once; the third request meets one dead connection, then the other.
+    await Promise.all([post(), post()]);
+    const failure = await post().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(VimTransportError);
+    expect(isTransient(failure)).toBe(true);
   });
 });

@@ -36,8 +36,12 @@ export async function postQueryPerf(
   }
 }
 
-/** A reused keep-alive connection that was closed before the server answered anything. */
-class DeadKeepAliveError extends Error {}
+/**
+ * A reused keep-alive connection that was closed before the server answered anything. A transport
+ * error like any other, so that when the second connection is dead too the caller sees a typed,
+ * transient failure to retry.
+ */
+class DeadKeepAliveError extends VimTransportError {}
 
 function postOnce(
   connection: QueryPerfConnection,
@@ -98,7 +102,7 @@ function postOnce(
     req.on('error', (error) => {
       const code = (error as NodeJS.ErrnoException).code;
       if (req.reusedSocket && !answered && (code === 'ECONNRESET' || code === 'EPIPE'))
-        return reject(new DeadKeepAliveError(error.message));
+        return reject(new DeadKeepAliveError(`QueryPerf: ${error.message}`, undefined, code));
       reject(
         error instanceof VimTimeoutError
           ? error
