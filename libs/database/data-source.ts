@@ -14,6 +14,7 @@ import { CollectorInstance1764390000000 } from './migrations/1764390000000-colle
 import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter-name-case';
 import { CollectorSecret1764430000000 } from './migrations/1764430000000-collector-secret';
 import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
+import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-snapshot-vm-lifecycle';
 
 export const entities = [
   VcenterEntity,
@@ -33,6 +34,7 @@ export const migrations = [
   VcenterNameCase1764400000000,
   CollectorSecret1764430000000,
   RealtimeIntervalCheck1764510000000,
+  SnapshotVmLifecycle1764600000000,
 ];
 
 /**

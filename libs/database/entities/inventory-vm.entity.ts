@@ -65,6 +65,21 @@ export class InventoryVmEntity implements Omit<VmInventory, 'createdAt'> {
   @Column({ name: 'guest_os', type: 'text', nullable: true })
   guestOs: string | null;
 
+  /** Key of the VmCreatedEvent (or its kin) that created the VM, when the events hold it. */
+  @Column({ name: 'creation_event_key', type: 'integer', nullable: true })
+  creationEventKey: number | null;
+
+  @Column({ name: 'deletion_time', type: 'timestamptz', nullable: true })
+  deletionTime: Date | null;
+
+  /** Site Recovery Manager's placeholder for a protected VM (config.managedBy). */
+  @Column({ name: 'srm_placeholder', type: 'boolean' })
+  srmPlaceholder: boolean;
+
+  /** The vCloud Director id of a VM vCD manages. */
+  @Column({ name: 'cloud_id', type: 'text', nullable: true })
+  cloudId: string | null;
+
   @Column({ type: 'integer' })
   epoch: number;
 
