@@ -1,10 +1,77 @@
 import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
+import { validateCronExpression } from 'cron';
+import { IsBoolean, IsInt, Max, Min, ValidateNested, registerDecorator } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
-import { DatabaseConfig, HttpConfig } from './sections';
+import { Doc } from './config-key.decorator';
+import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
 
 class AggregatorHttpConfig extends HttpConfig {
   override port = 8082;
+}
+
+/** A cron expression as @nestjs/schedule reads it: five fields, or six with seconds first. */
+function IsCron(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCron',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: '$property must be a cron expression, e.g. "30 0 * * *" (minute hour day month weekday)',
+      },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && validateCronExpression(value).valid,
+      },
+    });
+}
+
+/** When the aggregator's jobs run, as cron expressions in chargeback.timeZone. */
+export class ScheduleConfig {
+  @Doc(
+    'run the scheduled jobs and the catch-up at start on this instance (off: the instance only serves the API and runs jobs asked for through it)',
+  )
+  @IsBoolean()
+  enabled = true;
+
+  @Doc(
+    "cron of the daily job in chargeback.timeZone: aggregates yesterday, and every earlier day whose complete snapshots are not aggregated yet; after midnight, once the last hour's snapshot has arrived",
+  )
+  @IsCron()
+  dailyCron = '30 0 * * *';
+
+  @Doc('cron of the monthly job in chargeback.timeZone: aggregates last month from its daily summaries')
+  @IsCron()
+  monthlyCron = '0 2 1 * *';
+
+  @Doc(
+    'cron of the retention job in chargeback.timeZone: drops expired partitions and rows (see retention.*)',
+  )
+  @IsCron()
+  retentionCron = '0 3 * * *';
+}
+
+export class RetentionConfig {
+  @Doc(
+    'days of hourly snapshots kept (inventory_vm, inventory_host and the snapshot registry); a monthly partition is dropped once all of it is older',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  hourlyDays = 60;
+
+  @Doc('months of daily summaries kept, after the current one; monthly summaries are kept for ever')
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  dailyMonths = 12;
+
+  @Doc(
+    'days of vCenter events kept: 90 covers the previous whole month (its exact presence needs its lifecycle events to be regenerated) and the controller ingest window',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  eventDays = 90;
 }
 
 export class AggregatorConfig extends BaseAppConfig {
@@ -15,4 +82,16 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => DatabaseConfig)
   @ValidateNested()
   database = new DatabaseConfig();
+
+  @Type(() => AuthConfig)
+  @ValidateNested()
+  auth = new AuthConfig();
+
+  @Type(() => ScheduleConfig)
+  @ValidateNested()
+  schedule = new ScheduleConfig();
+
+  @Type(() => RetentionConfig)
+  @ValidateNested()
+  retention = new RetentionConfig();
 }
