@@ -1,4 +1,4 @@
-import { monthlyPartition, planMonthlyPartitions } from './partitions';
+import { expiredMonthlyPartitions, monthlyPartition, planMonthlyPartitions } from './partitions';
 
 describe('monthlyPartition', () => {
   it('names the partition by year and month and bounds it by whole UTC months', () => {
@@ -40,5 +40,25 @@ describe('planMonthlyPartitions', () => {
       now,
     });
     expect(plan.drop).toEqual(['snap_p202610']);
+  });
+});
+
+describe('expiredMonthlyPartitions', () => {
+  const existing = ['vm_p202612', 'vm_p202609', 'vm_p202610', 'vm_p202611', 'vm_default', 'vmx_p202601'];
+
+  it('lists the months that end at or before the cut, oldest first', () => {
+    // 60 days before 2026-11-29T12:00Z: September still holds 12 hours that are kept.
+    expect(expiredMonthlyPartitions('vm', existing, new Date('2026-09-30T12:00:00Z'))).toEqual([]);
+    expect(expiredMonthlyPartitions('vm', existing, new Date('2026-10-01T00:00:00Z'))).toEqual([
+      'vm_p202609',
+    ]);
+    expect(expiredMonthlyPartitions('vm', existing, new Date('2026-10-31T23:59:59Z'))).toEqual([
+      'vm_p202609',
+    ]);
+    expect(expiredMonthlyPartitions('vm', existing, new Date('2026-12-01T00:00:00Z'))).toEqual([
+      'vm_p202609',
+      'vm_p202610',
+      'vm_p202611',
+    ]);
   });
 });

@@ -58,11 +58,23 @@ export function planMonthlyPartitions(
     const partition = monthlyPartition(table, monthStart(year, month + ahead));
     if (!have.has(partition.name)) create.push(partition);
   }
-  const oldestKept = monthlyPartition(table, monthStart(year, month - policy.retentionMonths)).name;
-  const pattern = new RegExp(`^${table}_p\\d{6}$`);
-  // Names sort in time order because the year and month are zero-padded.
-  const drop = existing.filter((name) => pattern.test(name) && name < oldestKept).sort();
-  return { create, drop };
+  const keepFrom = monthStart(year, month - policy.retentionMonths);
+  return { create, drop: expiredMonthlyPartitions(table, existing, keepFrom) };
+}
+
+/**
+ * The partitions among `existing` (named by this scheme) whose whole month ends at or before
+ * `keepFrom`, oldest first: dropping them removes no row from `keepFrom` on.
+ */
+export function expiredMonthlyPartitions(table: string, existing: string[], keepFrom: Date): string[] {
+  const pattern = new RegExp(`^${table}_p(\\d{4})(\\d{2})$`);
+  return existing
+    .filter((name) => {
+      const match = pattern.exec(name);
+      // Month numbers in names count from 1, Date's from 0: this is the first instant after the month.
+      return match !== null && monthStart(Number(match[1]), Number(match[2])) <= keepFrom;
+    })
+    .sort();
 }
 
 /**
@@ -89,6 +101,29 @@ export async function maintainMonthlyPartitions(
   table: string,
   policy: PartitionPolicy,
 ): Promise<PartitionPlan> {
+  const plan = planMonthlyPartitions(table, await listPartitions(db, table), policy);
+  for (const partition of plan.create) await createMonthlyPartition(db, table, partition);
+  for (const name of plan.drop) await db.query(`DROP TABLE IF EXISTS "${name}"`);
+  return plan;
+}
+
+/**
+ * Drops the monthly partitions of `table` that end at or before `keepFrom` (see
+ * expiredMonthlyPartitions) and returns their names. Creating partitions ahead is the controller's
+ * job; this is retention's.
+ */
+export async function dropExpiredMonthlyPartitions(
+  db: SqlRunner,
+  table: string,
+  keepFrom: Date,
+): Promise<string[]> {
+  const expired = expiredMonthlyPartitions(table, await listPartitions(db, table), keepFrom);
+  for (const name of expired) await db.query(`DROP TABLE IF EXISTS "${name}"`);
+  return expired;
+}
+
+/** The names of the partitions of `table`. */
+export async function listPartitions(db: SqlRunner, table: string): Promise<string[]> {
   const result = await db.query(
     `SELECT child.relname AS name
        FROM pg_inherits
@@ -99,12 +134,5 @@ export async function maintainMonthlyPartitions(
   );
   // TypeORM returns the rows, a pg client a result object holding them.
   const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string }[];
-  const plan = planMonthlyPartitions(
-    table,
-    rows.map((row) => row.name),
-    policy,
-  );
-  for (const partition of plan.create) await createMonthlyPartition(db, table, partition);
-  for (const name of plan.drop) await db.query(`DROP TABLE IF EXISTS "${name}"`);
-  return plan;
+  return rows.map((row) => row.name);
 }
