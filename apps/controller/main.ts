@@ -1,7 +1,6 @@
 import { ControllerConfig } from '@vcc/config';
 import { databaseResource, migrateCommand } from '@vcc/database';
-import { runApp } from '@vcc/platform';
-import { setupOpenApi } from './common/openapi';
+import { runApp, setupOpenApi } from '@vcc/platform';
 import { ControllerModule } from './controller.module';
 
 void runApp({
@@ -11,5 +10,11 @@ void runApp({
   resources: [databaseResource()],
   commands: { migrate: migrateCommand() },
   module: (config) => ControllerModule.forRoot(config),
-  configure: (app, _config, version) => setupOpenApi(app, version),
+  configure: (app, _config, version) =>
+    setupOpenApi(app, {
+      title: 'vcc controller',
+      description:
+        'vCenter catalogue, collector membership and group assignment, rebalancing, inventory and event ingest.',
+      version,
+    }),
 });

@@ -1,0 +1,83 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsCalendarDay, IsCalendarMonth, OnlyForType } from '../common/calendar.validators';
+import { AGGREGATION_TYPES, type AggregationType, type Job } from './job';
+
+export class AggregationRequestDto {
+  @ApiProperty({ enum: AGGREGATION_TYPES })
+  @IsIn(AGGREGATION_TYPES)
+  type: AggregationType;
+
+  @ApiPropertyOptional({ description: 'the day to aggregate (type daily), YYYY-MM-DD in chargeback.timeZone' })
+  @ValidateIf((request: AggregationRequestDto) => request.type === 'daily' || request.date !== undefined)
+  @IsCalendarDay()
+  @OnlyForType('daily')
+  date?: string;
+
+  @ApiPropertyOptional({ description: 'the month to aggregate (type monthly), YYYY-MM in chargeback.timeZone' })
+  @ValidateIf((request: AggregationRequestDto) => request.type === 'monthly' || request.month !== undefined)
+  @IsCalendarMonth()
+  @OnlyForType('monthly')
+  month?: string;
+
+  @ApiPropertyOptional({ description: 'one vCenter, by catalogue name or id; all when left out' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  vcenter?: string;
+}
+
+export class JobIdParam {
+  @ApiProperty({ description: 'job id' })
+  @Matches(/^[1-9]\d{0,17}$/, { message: 'id must be a job id (a positive integer)' })
+  id: string;
+}
+
+export class JobView {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty({ enum: ['daily', 'monthly', 'retention', 'backfill'] })
+  type: string;
+
+  @ApiProperty({
+    description: 'YYYY-MM-DD (daily; retention: the day it was asked), YYYY-MM (monthly), first..last (backfill)',
+  })
+  period: string;
+
+  @ApiProperty({ format: 'uuid', nullable: true, description: 'null: every vCenter' })
+  vcenterId: string | null;
+
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] })
+  state: string;
+
+  @ApiProperty({ description: 'the token name, or schedule, catch-up, retention or backfill' })
+  requestedBy: string;
+
+  @ApiProperty({
+    nullable: true,
+    description: 'summary rows written (daily, monthly, backfill) or rows deleted (retention)',
+  })
+  rows: number | null;
+
+  @ApiProperty({ nullable: true })
+  error: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, description: 'when it got its lock and began' })
+  startedAt: string | null;
+
+  @ApiProperty({ format: 'date-time', nullable: true })
+  finishedAt: string | null;
+}
+
+export function jobView(job: Job): JobView {
+  return {
+    ...job,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
