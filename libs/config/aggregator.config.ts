@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ValidateNested } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
+import { ChargebackConfig } from './chargeback.config';
 import { DatabaseConfig, HttpConfig } from './sections';
 
 class AggregatorHttpConfig extends HttpConfig {
@@ -15,4 +16,8 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => DatabaseConfig)
   @ValidateNested()
   database = new DatabaseConfig();
+
+  @Type(() => ChargebackConfig)
+  @ValidateNested()
+  chargeback = new ChargebackConfig();
 }
