@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import { validateCronExpression } from 'cron';
 import { IsBoolean, IsInt, Max, Min, ValidateNested, registerDecorator } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
+import { ChargebackConfig } from './chargeback.config';
 import { Doc } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
 
@@ -82,6 +83,10 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => DatabaseConfig)
   @ValidateNested()
   database = new DatabaseConfig();
+
+  @Type(() => ChargebackConfig)
+  @ValidateNested()
+  chargeback = new ChargebackConfig();
 
   @Type(() => AuthConfig)
   @ValidateNested()

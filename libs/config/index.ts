@@ -1,4 +1,5 @@
 export * from './aggregator.config';
+export * from './chargeback.config';
 export * from './base-app.config';
 export * from './collector.config';
 export * from './controller.config';

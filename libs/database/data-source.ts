@@ -15,6 +15,7 @@ import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter
 import { CollectorSecret1764430000000 } from './migrations/1764430000000-collector-secret';
 import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
 import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-snapshot-vm-lifecycle';
+import { Chargeback1764610000000 } from './migrations/1764610000000-chargeback';
 import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggregation-jobs';
 
 export const entities = [
@@ -36,6 +37,7 @@ export const migrations = [
   CollectorSecret1764430000000,
   RealtimeIntervalCheck1764510000000,
   SnapshotVmLifecycle1764600000000,
+  Chargeback1764610000000,
   AggregationJobs1764620000000,
 ];
 

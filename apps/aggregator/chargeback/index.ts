@@ -1,0 +1,2 @@
+export { aggregateDay, aggregateMonth } from './chargeback';
+export type { AggregationResult, MonthlySource } from './chargeback';
