@@ -1,10 +1,38 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import { AuthModule } from '@vcc/auth';
 import type { AggregatorConfig } from '@vcc/config';
 import { DatabaseModule } from '@vcc/database';
+import { VcenterRepository } from './common/vcenter.repository';
+import { AggregationCron } from './jobs/aggregation.cron';
+import { AggregationsController } from './jobs/aggregations.controller';
+import { JobRepository } from './jobs/job.repository';
+import { JobRunner } from './jobs/job-runner';
+import { JobsService } from './jobs/jobs.service';
+import { AggregatorMetrics } from './observability/aggregator.metrics';
+import { RetentionRepository } from './retention/retention.repository';
 
+/** The aggregator: jobs (chargeback aggregation, retention) and the chargeback query API. */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
-    return { module: AggregatorModule, imports: [DatabaseModule.forRoot(config.database)] };
+    return {
+      module: AggregatorModule,
+      imports: [
+        DatabaseModule.forRoot(config.database),
+        AuthModule.forRoot(config.auth),
+        ScheduleModule.forRoot(),
+      ],
+      controllers: [AggregationsController],
+      providers: [
+        AggregatorMetrics,
+        VcenterRepository,
+        JobRepository,
+        RetentionRepository,
+        JobRunner,
+        JobsService,
+        AggregationCron,
+      ],
+    };
   }
 }

@@ -1,13 +1,21 @@
 import { AggregatorConfig } from '@vcc/config';
 import { databaseResource, migrateCommand } from '@vcc/database';
-import { runApp } from '@vcc/platform';
+import { runApp, setupOpenApi } from '@vcc/platform';
 import { AggregatorModule } from './aggregator.module';
+import { backfillCommand, retentionCommand } from './jobs/job.commands';
 
 void runApp({
   name: 'aggregator',
   summary: 'chargeback summaries, reports and partition maintenance in PostgreSQL',
   config: AggregatorConfig,
   resources: [databaseResource()],
-  commands: { migrate: migrateCommand() },
+  commands: { migrate: migrateCommand(), retention: retentionCommand, backfill: backfillCommand },
   module: (config) => AggregatorModule.forRoot(config),
+  configure: (app, _config, version) =>
+    setupOpenApi(app, {
+      title: 'vcc aggregator',
+      description:
+        'Chargeback jobs (daily and monthly aggregation, retention) and the chargeback query API: daily and monthly summaries, VM traces, vCenter totals.',
+      version,
+    }),
 });

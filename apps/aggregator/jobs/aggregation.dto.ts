@@ -8,13 +8,17 @@ export class AggregationRequestDto {
   @IsIn(AGGREGATION_TYPES)
   type: AggregationType;
 
-  @ApiPropertyOptional({ description: 'the day to aggregate (type daily), YYYY-MM-DD in chargeback.timeZone' })
+  @ApiPropertyOptional({
+    description: 'the day to aggregate (type daily), YYYY-MM-DD in chargeback.timeZone',
+  })
   @ValidateIf((request: AggregationRequestDto) => request.type === 'daily' || request.date !== undefined)
   @IsCalendarDay()
   @OnlyForType('daily')
   date?: string;
 
-  @ApiPropertyOptional({ description: 'the month to aggregate (type monthly), YYYY-MM in chargeback.timeZone' })
+  @ApiPropertyOptional({
+    description: 'the month to aggregate (type monthly), YYYY-MM in chargeback.timeZone',
+  })
   @ValidateIf((request: AggregationRequestDto) => request.type === 'monthly' || request.month !== undefined)
   @IsCalendarMonth()
   @OnlyForType('monthly')
@@ -41,7 +45,8 @@ export class JobView {
   type: string;
 
   @ApiProperty({
-    description: 'YYYY-MM-DD (daily; retention: the day it was asked), YYYY-MM (monthly), first..last (backfill)',
+    description:
+      'YYYY-MM-DD (daily; retention: the day it was asked), YYYY-MM (monthly), first..last (backfill)',
   })
   period: string;
 

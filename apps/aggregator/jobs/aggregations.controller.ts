@@ -31,7 +31,10 @@ export class AggregationsController {
   @Post('retention')
   @Roles('admin')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: JobView, description: 'a retention job, queued; poll GET /api/v1/aggregations/{id}' })
+  @ApiAcceptedResponse({
+    type: JobView,
+    description: 'a retention job, queued; poll GET /api/v1/aggregations/{id}',
+  })
   retention(@Req() request: AuthenticatedRequest): Promise<JobView> {
     return this.jobs.requestRetention(request.principal!.name);
   }

@@ -26,7 +26,8 @@ const POLL_MS = 5000;
 export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private ownerLock?: QueryRunner;
-  private owner = 0;
+  /** This process's owner number, under which it claims jobs. */
+  owner = 0;
   private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private kickedWhileDraining = false;
@@ -117,7 +118,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         await this.jobs.markStarted(job.id);
         this.logger.log(`job ${name} started`);
         const written = await this.work(tx, job);
-        await this.jobs.markSucceeded(tx, job.id, written);
+        await this.jobs.markSucceeded(job.id, written, tx);
         return written;
       });
       const seconds = (performance.now() - started) / 1000;
@@ -142,7 +143,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         return (await aggregateMonth(tx, chargeback, job.period, vcenterId)).rows;
       case 'retention': {
         const now = new Date();
-        const cuts = retentionCuts(now, this.config.retention, currentDay(now, chargeback.timeZone).slice(0, 7));
+        const cuts = retentionCuts(
+          now,
+          this.config.retention,
+          currentDay(now, chargeback.timeZone).slice(0, 7),
+        );
         const result = await this.retention.apply(tx, cuts, chargeback.timeZone);
         this.logger.log(
           `retention: dropped ${result.dropped.length ? result.dropped.join(', ') : 'no partition'}; deleted ${result.deleted} rows of older snapshots, totals and cluster days`,
@@ -150,7 +155,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         return result.deleted;
       }
       case 'backfill':
-        throw new Error('a backfill is run by the backfill command, not queued');
+        // Never queued (claimNext skips them): the backfill command runs the jobs it queued.
+        throw new Error('a backfill job cannot be run from the queue');
     }
   }
 }

@@ -36,6 +36,20 @@ export class JobRepository {
     return rows[0];
   }
 
+  /**
+   * Records a job that this process runs itself rather than through the queue (a backfill, which
+   * queues the jobs it is made of), as running under `owner`.
+   */
+  async insertRunning(request: JobRequest, owner: number): Promise<Job> {
+    const rows: Job[] = await this.dataSource.query(
+      `INSERT INTO aggregation_job (type, period, vcenter_id, requested_by, state, owner, started_at)
+       VALUES ($1, $2, $3, $4, 'running', $5, clock_timestamp())
+       RETURNING ${COLUMNS}`,
+      [request.type, request.period, request.vcenterId ?? null, request.requestedBy, owner],
+    );
+    return rows[0];
+  }
+
   async find(id: string): Promise<Job | undefined> {
     const rows: Job[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM aggregation_job WHERE id = $1`, [
       id,
@@ -52,7 +66,7 @@ export class JobRepository {
       `UPDATE aggregation_job SET state = 'running', owner = $1
         WHERE id = (
           SELECT id FROM aggregation_job job
-           WHERE state = 'queued'
+           WHERE state = 'queued' AND type <> 'backfill'
              AND ($2::bigint[] IS NULL OR id = ANY($2))
              AND NOT (type = 'monthly' AND EXISTS (
                SELECT 1 FROM aggregation_job day
@@ -71,11 +85,13 @@ export class JobRepository {
 
   /** Records that the job got its locks; committed at once, outside the job's transaction. */
   async markStarted(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE aggregation_job SET started_at = clock_timestamp() WHERE id = $1`, [id]);
+    await this.dataSource.query(`UPDATE aggregation_job SET started_at = clock_timestamp() WHERE id = $1`, [
+      id,
+    ]);
   }
 
-  /** Inside the job's transaction, so that its outcome commits with its rows. */
-  async markSucceeded(tx: SqlRunner, id: string, rows: number): Promise<void> {
+  /** A job run from the queue passes its transaction, so that its outcome commits with its rows. */
+  async markSucceeded(id: string, rows: number, tx: SqlRunner = this.dataSource): Promise<void> {
     await tx.query(
       `UPDATE aggregation_job SET state = 'succeeded', rows = $2, error = NULL, finished_at = clock_timestamp()
         WHERE id = $1`,

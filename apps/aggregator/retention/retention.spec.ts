@@ -15,7 +15,9 @@ describe('retentionCuts', () => {
 
   it('takes the current month from the chargeback time zone, not UTC', () => {
     // 23:30 UTC on 30 November is December in Berlin: twelve months before December.
-    expect(retentionCuts(new Date('2026-11-30T23:30:00Z'), retention, '2026-12').dailyFrom).toBe('2025-12-01');
+    expect(retentionCuts(new Date('2026-11-30T23:30:00Z'), retention, '2026-12').dailyFrom).toBe(
+      '2025-12-01',
+    );
   });
 
   it('keeps registry rows from the first of the month the hourly cut falls in', () => {
