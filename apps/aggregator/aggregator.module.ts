@@ -10,6 +10,9 @@ import { JobRepository } from './jobs/job.repository';
 import { JobRunner } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
 import { AggregatorMetrics } from './observability/aggregator.metrics';
+import { ChargebackQueryService } from './query/chargeback-query.service';
+import { ChargebackController } from './query/chargeback.controller';
+import { SummaryRepository } from './query/summary.repository';
 import { RetentionRepository } from './retention/retention.repository';
 
 /** The aggregator: jobs (chargeback aggregation, retention) and the chargeback query API. */
@@ -23,7 +26,7 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController],
+      controllers: [AggregationsController, ChargebackController],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -32,6 +35,8 @@ export class AggregatorModule {
         JobRunner,
         JobsService,
         AggregationCron,
+        SummaryRepository,
+        ChargebackQueryService,
       ],
     };
   }
