@@ -1,2 +1,2 @@
-export { aggregateDay, aggregateMonth } from './chargeback';
+export { aggregateDay, aggregateMonth, ChargebackInputError } from './chargeback';
 export type { AggregationResult, MonthlySource } from './chargeback';

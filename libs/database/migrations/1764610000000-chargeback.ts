@@ -5,7 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * them), per-cluster capacity, and the per-vCenter totals caches. Pools are smallint ids (1 Tin,
  * 2 Bronze, 3 Silver, 4 Gold, 0 none) so that nothing matches text per row when reading them.
  * Daily rows are partitioned by month of the day; the aggregator creates the partitions it needs.
- * No foreign key to vcenter: history outlives a catalogue entry.
+ * Totals are averages over the period's complete samples (`samples` of them); an hour has no cost
+ * (cost accrues by the day). No foreign key to vcenter: history outlives a catalogue entry.
  */
 export class Chargeback1764610000000 implements MigrationInterface {
   name = 'Chargeback1764610000000';
@@ -86,6 +87,7 @@ export class Chargeback1764610000000 implements MigrationInterface {
         kind text NOT NULL CHECK (kind IN ('hourly', 'daily', 'monthly')),
         vcenter_id uuid NOT NULL,
         period_start timestamptz NOT NULL,
+        samples integer NOT NULL,
         vms double precision NOT NULL,
         vcpus double precision NOT NULL,
         ram_gb double precision NOT NULL,
@@ -95,7 +97,7 @@ export class Chargeback1764610000000 implements MigrationInterface {
         silver double precision NOT NULL,
         gold double precision NOT NULL,
         templates double precision NOT NULL,
-        cost numeric(18, 4) NOT NULL,
+        cost numeric(18, 4),
         PRIMARY KEY (kind, vcenter_id, period_start)
       )`);
   }

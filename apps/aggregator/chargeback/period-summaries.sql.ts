@@ -1,0 +1,175 @@
+import { excludedSql, poolIdSql, r6, SUMMARY_COLUMNS, tenantSql } from './vm-summary.sql';
+
+/**
+ * Capacity of each cluster over a day against what its VMs were allocated, and the price of the
+ * hosts of per-node clusters. Capacity counts hosts connected and out of maintenance, averaged over
+ * the complete samples; standalone hosts make the cluster ''. Parameters: $1 day start, $2 day end,
+ * $3 vCenter or null, $4 hours of the day's month, $5 the day, $6 per-node clusters (JSON).
+ */
+export const CLUSTER_DAILY_SQL = `
+WITH samples AS (
+  SELECT vcenter_id, snapshot_time FROM inventory_snapshot
+   WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
+),
+sample_counts AS (
+  SELECT vcenter_id, count(*) AS total_samples FROM samples GROUP BY vcenter_id
+),
+hosts AS (
+  SELECT h.vcenter_id, coalesce(h.cluster_name, '') AS cluster, count(*) AS host_samples,
+         sum(h.cpu_cores) AS cores, sum(h.memory_mb) AS memory_mb
+    FROM inventory_host h
+    JOIN samples s ON s.vcenter_id = h.vcenter_id AND s.snapshot_time = h.snapshot_time
+   WHERE h.snapshot_time >= $1 AND h.snapshot_time < $2 AND h.connection_state = 'connected' AND NOT h.in_maintenance
+   GROUP BY 1, 2
+),
+allocated AS (
+  SELECT vcenter_id, coalesce(cluster, '') AS cluster, sum(avg_vcpu_count) AS vcpu, sum(avg_ram_gb) AS ram_gb
+    FROM chargeback_daily
+   WHERE day = $5 AND NOT is_template AND ($3::uuid IS NULL OR vcenter_id = $3)
+   GROUP BY 1, 2
+),
+per_node AS (
+  SELECT cluster, max(host_month) AS host_month
+    FROM jsonb_to_recordset($6::jsonb) AS n(cluster text, host_month double precision) GROUP BY cluster
+),
+measured AS (
+  SELECT h.vcenter_id, h.cluster, n.host_month,
+         ${r6('h.host_samples::double precision / c.total_samples')} AS host_count,
+         ${r6('h.host_samples * extract(epoch FROM $2 - $1) / 3600 / c.total_samples')} AS host_hours,
+         ${r6('h.cores::double precision / c.total_samples')} AS cpu_cores,
+         ${r6('h.memory_mb::double precision / 1024 / c.total_samples')} AS memory_gb,
+         ${r6('coalesce(a.vcpu, 0)')} AS allocated_vcpu, ${r6('coalesce(a.ram_gb, 0)')} AS allocated_ram_gb
+    FROM hosts h
+    JOIN sample_counts c ON c.vcenter_id = h.vcenter_id
+    LEFT JOIN allocated a ON a.vcenter_id = h.vcenter_id AND a.cluster = h.cluster
+    LEFT JOIN per_node n ON n.cluster = h.cluster AND h.cluster <> ''
+)
+INSERT INTO chargeback_cluster_daily (vcenter_id, day, cluster, host_count, host_hours, cpu_cores, memory_gb,
+                                      allocated_vcpu, allocated_ram_gb, idle_vcpu, idle_ram_gb, per_node, cost)
+SELECT vcenter_id, $5, cluster, host_count, host_hours, cpu_cores, memory_gb, allocated_vcpu, allocated_ram_gb,
+       ${r6('cpu_cores - allocated_vcpu')}, ${r6('memory_gb - allocated_ram_gb')}, host_month IS NOT NULL,
+       coalesce(round(host_hours::numeric * host_month::numeric / $4::numeric, 4), 0)
+  FROM measured`;
+
+/**
+ * Totals of each complete snapshot of a day: VMs, vCPU, RAM, disk and VMs per pool, templates apart,
+ * with the summaries' filters applied to each row. Parameters: $1 day start, $2 day end, $3 vCenter
+ * or null, $4–$7 pool patterns, $8 excluded tenants, $9 active-active vCenters.
+ */
+export const HOURLY_TOTALS_SQL = `
+WITH samples AS (
+  SELECT vcenter_id, snapshot_time FROM inventory_snapshot
+   WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
+),
+-- Grouped by pool name and folder first, so that pools and tenants are matched once per group.
+groups AS (
+  SELECT v.vcenter_id, v.snapshot_time, v.resource_pool_name, v.folder_path, v.template, v.srm_placeholder,
+         count(*) AS vms, sum(v.vcpus) AS vcpus, sum(v.memory_mb) AS memory_mb, sum(v.provisioned_disk_gb) AS disk_gb
+    FROM inventory_vm v
+    JOIN samples s ON s.vcenter_id = v.vcenter_id AND s.snapshot_time = v.snapshot_time
+   WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
+   GROUP BY 1, 2, 3, 4, 5, 6
+),
+kept AS (
+  SELECT g.*, ${poolIdSql('g.resource_pool_name', 4)} AS pool
+    FROM groups g LEFT JOIN vcenter vc ON vc.id = g.vcenter_id
+   WHERE NOT ${excludedSql(tenantSql('g.folder_path'), 'g.srm_placeholder', 'g.vcenter_id', 'vc.name', 8)}
+)
+INSERT INTO chargeback_totals (kind, vcenter_id, period_start, samples, vms, vcpus, ram_gb, disk_gb,
+                               tin, bronze, silver, gold, templates, cost)
+SELECT 'hourly', s.vcenter_id, s.snapshot_time, 1,
+       coalesce(sum(k.vms) FILTER (WHERE NOT k.template), 0),
+       coalesce(sum(k.vcpus) FILTER (WHERE NOT k.template), 0),
+       ${r6('sum(k.memory_mb) FILTER (WHERE NOT k.template) / 1024.0')},
+       ${r6('sum(k.disk_gb) FILTER (WHERE NOT k.template)')},
+       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 1), 0),
+       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 2), 0),
+       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 3), 0),
+       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 4), 0),
+       coalesce(sum(k.vms) FILTER (WHERE k.template), 0),
+       NULL
+  FROM samples s
+  LEFT JOIN kept k ON k.vcenter_id = s.vcenter_id AND k.snapshot_time = s.snapshot_time
+ GROUP BY s.vcenter_id, s.snapshot_time`;
+
+/**
+ * Totals of a period taken from its summary rows in \`table\` (averages over the period's samples:
+ * a VM present half the time counts half) plus the host cost of per-node clusters. Parameters: $1
+ * period start, $2 vCenter or null, $3 first day, $4 day after the last.
+ */
+export const periodTotalsSql = (kind: 'daily' | 'monthly', table: string, periodColumn: string): string => `
+WITH vms AS (
+  SELECT vcenter_id, max(total_samples) AS samples,
+         ${r6('sum(avg_is_present) FILTER (WHERE NOT is_template)')} AS vms,
+         ${r6('sum(avg_vcpu_count) FILTER (WHERE NOT is_template)')} AS vcpus,
+         ${r6('sum(avg_ram_gb) FILTER (WHERE NOT is_template)')} AS ram_gb,
+         ${r6('sum(avg_provisioned_disk) FILTER (WHERE NOT is_template)')} AS disk_gb,
+         ${r6('sum(avg_is_present * pool_tin_pct / 100) FILTER (WHERE NOT is_template)')} AS tin,
+         ${r6('sum(avg_is_present * pool_bronze_pct / 100) FILTER (WHERE NOT is_template)')} AS bronze,
+         ${r6('sum(avg_is_present * pool_silver_pct / 100) FILTER (WHERE NOT is_template)')} AS silver,
+         ${r6('sum(avg_is_present * pool_gold_pct / 100) FILTER (WHERE NOT is_template)')} AS gold,
+         ${r6('sum(avg_is_present) FILTER (WHERE is_template)')} AS templates,
+         sum(cost) AS cost
+    FROM ${table}
+   WHERE ${periodColumn} >= $3 AND ${periodColumn} < $4 AND ($2::uuid IS NULL OR vcenter_id = $2)
+   GROUP BY vcenter_id
+),
+hosts AS (
+  SELECT vcenter_id, sum(cost) AS cost FROM chargeback_cluster_daily
+   WHERE day >= $3 AND day < $4 AND ($2::uuid IS NULL OR vcenter_id = $2)
+   GROUP BY vcenter_id
+)
+INSERT INTO chargeback_totals (kind, vcenter_id, period_start, samples, vms, vcpus, ram_gb, disk_gb,
+                               tin, bronze, silver, gold, templates, cost)
+SELECT '${kind}', v.vcenter_id, $1, v.samples, v.vms, v.vcpus, v.ram_gb, v.disk_gb, v.tin, v.bronze, v.silver, v.gold,
+       v.templates, v.cost + coalesce(h.cost, 0)
+  FROM vms v LEFT JOIN hosts h ON h.vcenter_id = v.vcenter_id`;
+
+/**
+ * The monthly summary from the month's daily summaries, by vCTP's rules: averages weighted by each
+ * day's TotalSamples and divided by the month's (the sum of the days' TotalSamples, from the daily
+ * totals); pool percentages likewise; identity and placement as last seen; hours, quantities and
+ * cost summed. Parameters: $1 vCenter or null, $2 the month's first day, $3 the next month's,
+ * $4 month start, $5 month end (instants).
+ */
+export const MONTHLY_FROM_DAILY_SQL = `
+WITH month_samples AS (
+  SELECT vcenter_id, sum(samples)::integer AS total_samples FROM chargeback_totals
+   WHERE kind = 'daily' AND period_start >= $4 AND period_start < $5 AND ($1::uuid IS NULL OR vcenter_id = $1)
+   GROUP BY vcenter_id
+),
+per_vm AS (
+  SELECT vcenter_id, moref, max(day) AS last_day, sum(samples_present)::integer AS samples_present,
+         sum(avg_vcpu_count * total_samples) AS vcpu_weighted, sum(avg_ram_gb * total_samples) AS ram_weighted,
+         sum(avg_provisioned_disk * total_samples) AS disk_weighted,
+         sum(pool_tin_pct / 100 * total_samples) AS tin_weighted, sum(pool_bronze_pct / 100 * total_samples) AS bronze_weighted,
+         sum(pool_silver_pct / 100 * total_samples) AS silver_weighted, sum(pool_gold_pct / 100 * total_samples) AS gold_weighted,
+         sum(powered_on_samples)::integer AS powered_on_samples, sum(exact_present_hours) AS exact_present_hours,
+         sum(powered_on_hours) AS powered_on_hours, sum(vcpu_hours) AS vcpu_hours, sum(ram_gb_hours) AS ram_gb_hours,
+         sum(disk_gb_months) AS disk_gb_months, sum(cost) AS cost, max(deletion_time) AS deletion_time
+    FROM chargeback_daily
+   WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR vcenter_id = $1)
+   GROUP BY vcenter_id, moref
+),
+inserted AS (
+  INSERT INTO chargeback_monthly (vcenter_id, month, ${SUMMARY_COLUMNS})
+  SELECT p.vcenter_id, $2, p.moref, d.name, d.vm_uuid, d.instance_uuid, d.event_key, d.cloud_id, d.srm_placeholder,
+         d.is_template, d.powered_on, d.datacenter, d.cluster, d.folder, d.resource_pool, d.tenant, d.pool,
+         d.creation_time, p.deletion_time, d.snapshot_time, coalesce(m.total_samples, 0), p.samples_present,
+         ${r6('p.samples_present::double precision / nullif(m.total_samples, 0)')},
+         ${r6('p.vcpu_weighted / nullif(m.total_samples, 0)')},
+         ${r6('p.ram_weighted / nullif(m.total_samples, 0)')},
+         ${r6('p.disk_weighted / nullif(m.total_samples, 0)')},
+         ${r6('100 * p.tin_weighted / nullif(m.total_samples, 0)')},
+         ${r6('100 * p.bronze_weighted / nullif(m.total_samples, 0)')},
+         ${r6('100 * p.silver_weighted / nullif(m.total_samples, 0)')},
+         ${r6('100 * p.gold_weighted / nullif(m.total_samples, 0)')},
+         p.powered_on_samples, ${r6('p.exact_present_hours')}, ${r6('p.powered_on_hours')}, d.per_node, d.price_card,
+         ${r6('p.vcpu_hours')}, ${r6('p.ram_gb_hours')}, ${r6('p.disk_gb_months')}, p.cost
+    FROM per_vm p
+    JOIN chargeback_daily d ON d.vcenter_id = p.vcenter_id AND d.day = p.last_day AND d.moref = p.moref
+    LEFT JOIN month_samples m ON m.vcenter_id = p.vcenter_id
+   WHERE d.day >= $2 AND d.day < $3
+  RETURNING 1
+)
+SELECT count(*)::integer AS rows FROM inserted`;
