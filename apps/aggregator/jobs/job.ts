@@ -2,7 +2,8 @@
 
 export const AGGREGATION_TYPES = ['daily', 'monthly'] as const;
 export type AggregationType = (typeof AGGREGATION_TYPES)[number];
-export type JobType = AggregationType | 'retention' | 'backfill';
+export const JOB_TYPES = [...AGGREGATION_TYPES, 'retention', 'backfill'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
 export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface Job {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { JobType } from '../jobs/job';
+import { JOB_TYPES, type JobType } from '../jobs/job';
 
 /**
  * The aggregator's Prometheus metrics, in prom-client's default registry (served at /metrics).
@@ -44,6 +44,12 @@ export class AggregatorMetrics {
   });
 
   constructor(dataSource: DataSource) {
+    // Every series from the start, so that rate() and alerts see a 0 rather than nothing.
+    for (const type of JOB_TYPES) {
+      this.jobs.inc({ type }, 0);
+      this.jobsFailed.inc({ type }, 0);
+      if (type === 'daily' || type === 'monthly') this.rowsWritten.inc({ type }, 0);
+    }
     const logger = this.logger;
     new Gauge({
       name: 'vcc_aggregator_snapshots',

@@ -201,7 +201,7 @@ export class SummaryRepository {
     return this.pageOf(
       `SELECT t.vcenter_id AS "vcenterId", v.name AS "vcenterName", t.snapshot_time AS "snapshotTime",
               coalesce(s.complete, false) AS complete, t.moref, t.name, t.power_state AS "powerState",
-              t.template, t.vcpus, t.memory_mb / 1024.0 AS "ramGb", t.provisioned_disk_gb AS "provisionedDiskGb",
+              t.template, t.vcpus, t.memory_mb / 1024.0::float8 AS "ramGb", t.provisioned_disk_gb AS "provisionedDiskGb",
               t.datacenter_name AS datacenter, t.cluster_name AS cluster, t.host_name AS host,
               t.resource_pool_name AS "resourcePool", t.folder_path AS folder
          FROM inventory_vm t
