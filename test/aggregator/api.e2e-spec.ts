@@ -1,7 +1,13 @@
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import type { TestDatabase } from '../support/postgres';
-import { client, TOKENS, type ControllerClient, type Role } from '../controller/controller-harness';
+import {
+  client,
+  TOKENS,
+  type ControllerClient,
+  type Reply,
+  type Role,
+} from '../controller/controller-harness';
 import { eventually, jobEnd, jobRows, startAggregator } from './aggregator-harness';
 import { addSnapshots, addVcenter, addVm, chargebackDatabase, dump, hoursOf } from './chargeback-fixtures';
 
@@ -267,9 +273,12 @@ describe('aggregator API', () => {
     const seen: string[] = [];
     let offset: number | null = 0;
     while (offset !== null) {
-      const reply = await api.get(`/api/v1/chargeback/daily?day=${DAY}&limit=3&offset=${offset}`, 'reader');
+      const reply: Reply<{ items: { moref: string }[]; nextOffset: number | null }> = await api.get(
+        `/api/v1/chargeback/daily?day=${DAY}&limit=3&offset=${offset}`,
+        'reader',
+      );
       expect(reply.body.items.length).toBeLessThanOrEqual(3);
-      seen.push(...reply.body.items.map((row: { moref: string }) => row.moref));
+      seen.push(...reply.body.items.map((row) => row.moref));
       offset = reply.body.nextOffset;
     }
     expect(seen).toEqual(MOREFS);

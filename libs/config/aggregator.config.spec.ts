@@ -1,0 +1,29 @@
+import { AggregatorConfig } from './aggregator.config';
+import { ConfigError, loadConfig } from './config-loader';
+
+describe('AggregatorConfig', () => {
+  it('has schedules and retention that work without configuration', () => {
+    const config = loadConfig(AggregatorConfig, { env: {} });
+    expect(config.schedule).toMatchObject({
+      enabled: true,
+      dailyCron: '30 0 * * *',
+      monthlyCron: '0 2 1 * *',
+    });
+    expect(config.retention).toMatchObject({ hourlyDays: 60, dailyMonths: 12, eventDays: 90 });
+  });
+
+  it('refuses a cron expression that the scheduler cannot read, naming the key', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig(AggregatorConfig, {
+        env: { VCC_SCHEDULE_DAILY_CRON: 'every night', VCC_SCHEDULE_MONTHLY_CRON: '0 2 32 * *' },
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      'schedule.dailyCron: must be a cron expression, e.g. "30 0 * * *" (minute hour day month weekday); got "every night" from VCC_SCHEDULE_DAILY_CRON',
+      'schedule.monthlyCron: must be a cron expression, e.g. "30 0 * * *" (minute hour day month weekday); got "0 2 32 * *" from VCC_SCHEDULE_MONTHLY_CRON',
+    ]);
+  });
+});
