@@ -219,6 +219,14 @@ describe('aggregator API', () => {
     const job = await jobEnd(api, reply.body.id);
     expect(job).toMatchObject({ state: 'succeeded', rows: 8, error: null });
     expect(await dump(db, 'chargeback_daily', 'vcenter_id, day, moref')).toBe(before);
+    // Logged as the job's own, not under the id of the request that asked for it.
+    const done = aggregator
+      .logs()
+      .find((line) =>
+        String(line.message).startsWith(`job #${job.id} daily ${DAY} (vCenter ${VC}) succeeded: 8 rows in `),
+      );
+    expect(done).toMatchObject({ context: 'Jobs' });
+    expect(done).not.toHaveProperty('req');
 
     const monthly = await api.post('/api/v1/aggregations', { type: 'monthly', month: LAST_MONTH });
     expect(await jobEnd(api, monthly.body.id)).toMatchObject({ state: 'succeeded', rows: 8 });

@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AsyncResource } from 'node:async_hooks';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { AggregatorConfig } from '@vcc/config';
 import { aggregateDay, aggregateMonth } from '../chargeback';
@@ -23,7 +29,7 @@ const POLL_MS = 5000;
  * its running jobs from orphans.
  */
 @Injectable()
-export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private ownerLock?: QueryRunner;
   /** This process's owner number, under which it claims jobs. */
@@ -32,6 +38,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private draining?: Promise<void>;
   private kickedWhileDraining = false;
   private stopped = false;
+  /**
+   * Runs the drain in the context the runner was made in, not in that of the request that kicked
+   * it: otherwise every job it runs would be logged under that request's id.
+   */
+  private readonly detached = AsyncResource.bind((work: () => Promise<void>) => work());
 
   constructor(
     private readonly config: AggregatorConfig,
@@ -47,7 +58,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     this.kick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // Before the database module closes its connections at shutdown, so the job in progress can end.
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.stop();
   }
@@ -77,13 +89,13 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       this.kickedWhileDraining = true;
       return;
     }
-    this.draining = (async () => {
+    this.draining = this.detached(async () => {
       do {
         this.kickedWhileDraining = false;
         await this.failOrphans();
         await this.drain();
       } while (this.kickedWhileDraining && !this.stopped);
-    })()
+    })
       .catch((error: Error) => this.logger.error(`cannot take queued jobs: ${error.message}`))
       .finally(() => (this.draining = undefined));
   }
