@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { createMonthlyPartition, monthlyPartition } from '@vcc/database';
+import { JOB_OWNER_LOCK_CLASS } from '../../apps/aggregator/jobs/job.repository';
 import type { RunningApp } from '../support/apps';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { client, connect, startController, type ControllerClient } from '../controller/controller-harness';
@@ -156,6 +157,31 @@ describe('aggregator replicas and controller replicas on one database', () => {
     const again = await apis[0].post('/api/v1/aggregations', { type: 'daily', date: DAY });
     expect(await jobEnd(apis[0], again.body.id)).toMatchObject({ state: 'succeeded', rows: 200 });
     expect(await dump(db, 'chargeback_daily', DAILY_ORDER)).not.toBe(baseline);
+  });
+
+  it('takes a new owner lock when the connection holding it is lost, and goes on running jobs', async () => {
+    const owners = async (): Promise<number[]> =>
+      (
+        await db.query<{ owner: number }>(
+          `SELECT objid::int AS owner FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND classid = $1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [JOB_OWNER_LOCK_CLASS],
+        )
+      ).rows.map((row) => row.owner);
+    const [before] = await owners();
+    expect(await owners()).toEqual([before]);
+    await db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2`,
+      [JOB_OWNER_LOCK_CLASS, before],
+    );
+    const [after] = await eventually(async () => {
+      const now = await owners();
+      return now.length === 1 && now[0] !== before && now;
+    }, 'a new owner lock');
+    expect(after).toBeGreaterThan(before);
+    const reply = await apis[0].post('/api/v1/aggregations', { type: 'daily', date: DAY });
+    expect(await jobEnd(apis[0], reply.body.id)).toMatchObject({ state: 'succeeded', rows: 200 });
   });
 
   it('keeps both controllers serving', async () => {

@@ -66,11 +66,31 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** Takes an owner number and its lock, and fails the jobs of processes that died. */
   async start(): Promise<void> {
+    await this.takeOwnerLock();
+    await this.failOrphans();
+  }
+
+  private async takeOwnerLock(): Promise<void> {
     this.owner = await this.jobs.nextOwner();
     this.ownerLock = this.dataSource.createQueryRunner();
     await this.ownerLock.connect();
     await this.ownerLock.query('SELECT pg_advisory_lock($1, $2)', [JOB_OWNER_LOCK_CLASS, this.owner]);
-    await this.failOrphans();
+  }
+
+  /**
+   * A lost connection (a database restart) took the owner lock with it, and the other replicas
+   * would take this process's jobs for orphans: a new number under a new lock, then.
+   */
+  private async keepOwnerLock(): Promise<void> {
+    try {
+      await this.ownerLock!.query('SELECT 1');
+    } catch (error) {
+      this.logger.warn(
+        `lost the connection that holds the owner lock (${(error as Error).message}): taking a new one`,
+      );
+      await this.ownerLock!.release().catch(() => undefined);
+      await this.takeOwnerLock();
+    }
   }
 
   /** Lets the job in progress finish, then gives up the owner lock. */
@@ -92,6 +112,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     this.draining = this.detached(async () => {
       do {
         this.kickedWhileDraining = false;
+        await this.keepOwnerLock();
         await this.failOrphans();
         await this.drain();
       } while (this.kickedWhileDraining && !this.stopped);
