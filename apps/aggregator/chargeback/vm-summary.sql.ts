@@ -142,7 +142,15 @@ export const SUMMARY_COLUMNS = [
  */
 export function vmSummarySql(table: string, periodColumn: string, periodValue: string): string {
   return `
-WITH sample_counts AS (
+WITH cards AS MATERIALIZED (
+  SELECT * FROM jsonb_to_recordset($11::jsonb) AS c(name text, scope text, match text, pool smallint, rank integer,
+           ord integer, vcpu_hour double precision, ram_gb_hour double precision, disk_gb_month double precision,
+           powered_on_only boolean)
+),
+per_node AS MATERIALIZED (
+  SELECT cluster FROM jsonb_to_recordset($12::jsonb) AS n(cluster text)
+),
+sample_counts AS (
   SELECT vcenter_id, count(*)::integer AS total_samples FROM inventory_snapshot
    WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
    GROUP BY vcenter_id
@@ -210,7 +218,7 @@ measured AS (
          CASE WHEN v.resource_pool_name = ANY($5::text[]) THEN 1 WHEN v.resource_pool_name = ANY($6::text[]) THEN 2
               WHEN v.resource_pool_name = ANY($7::text[]) THEN 3 WHEN v.resource_pool_name = ANY($8::text[]) THEN 4
               ELSE 0 END::smallint AS pool,
-         coalesce(v.cluster_name = ANY (SELECT cluster FROM jsonb_to_recordset($12::jsonb) AS n(cluster text)), false)
+         coalesce(v.cluster_name = ANY (SELECT cluster FROM per_node), false)
            AS per_node,
          ${overlapHours('v.span_start', 'v.span_end', '$1', '$2')} AS exact_present_hours,
          -- Before the first power event the VM was in the state that event left; with none, in the
@@ -243,9 +251,7 @@ priced AS (
          ${r6('k.disk_gb * k.exact_present_hours / $4')} AS disk_gb_months
     FROM kept k
     LEFT JOIN LATERAL (
-      SELECT * FROM jsonb_to_recordset($11::jsonb) AS c(name text, scope text, match text, pool smallint, rank integer,
-               ord integer, vcpu_hour double precision, ram_gb_hour double precision, disk_gb_month double precision,
-               powered_on_only boolean)
+      SELECT * FROM cards c
        WHERE NOT coalesce(k.template, false) AND NOT k.per_node
          AND (c.scope = 'all'
               OR (c.scope = 'vcenter' AND (c.match = k.vcenter_id::text OR c.match = lower(k.vcenter_name)))
