@@ -53,21 +53,9 @@ function config(): ChargebackConfig {
   return chargeback;
 }
 
-interface DailyRow {
-  [column: string]: unknown;
-}
-
 describe('daily chargeback on PostgreSQL', () => {
   let database: TestDatabase;
   let client: Client;
-
-  async function daily(vcenterId: string, moref: string): Promise<DailyRow | undefined> {
-    const result = await client.query(
-      `SELECT * FROM chargeback_daily WHERE vcenter_id = $1 AND day = $2 AND moref = $3`,
-      [vcenterId, DAY, moref],
-    );
-    return result.rows[0] as DailyRow | undefined;
-  }
 
   beforeAll(async () => {
     ({ database, client } = await chargebackDatabase(['2026-10']));
@@ -122,7 +110,7 @@ describe('daily chargeback on PostgreSQL', () => {
         configSpec: { numCPUs: '2', memoryMB: '2048' },
       },
     );
-    const flashKey = await addEvent(client, A, 'VmCreatedEvent', `${DAY}T14:10:00Z`, {
+    await addEvent(client, A, 'VmCreatedEvent', `${DAY}T14:10:00Z`, {
       moref: 'vm-flash',
       name: 'flash',
       cluster: 'shared',
@@ -174,21 +162,282 @@ describe('daily chargeback on PostgreSQL', () => {
     await client.query('BEGIN');
     expect(await aggregateDay(client, config(), DAY)).toEqual({ rows: 9 });
     await client.query('COMMIT');
-    void flashKey;
   });
   afterAll(async () => {
     await client?.end();
     await database?.drop();
   });
 
-  it('smoke', async () => {
-    const rows = await client.query('SELECT * FROM chargeback_daily ORDER BY vcenter_id, moref');
-    console.log(rows.rows);
-    console.log((await client.query('SELECT * FROM chargeback_cluster_daily')).rows);
-    console.log((await client.query("SELECT * FROM chargeback_totals WHERE kind = 'daily'")).rows);
-    void daily;
-    void aggregateMonth;
-    void ChargebackInputError;
-    void dump;
+  /** The columns a test asserts, as PostgreSQL prints them (exact decimal text, instants in UTC). */
+  async function summary(
+    vcenterId: string,
+    moref: string,
+  ): Promise<Record<string, string | null> | undefined> {
+    const result = await client.query<Record<string, string | null>>(
+      `SELECT name, pool::text, resource_pool, cluster, tenant, event_key::text, to_char(creation_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS creation_time,
+              to_char(deletion_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS deletion_time,
+              to_char(snapshot_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS snapshot_time,
+              total_samples::text, samples_present::text, avg_is_present::text, avg_vcpu_count::text, avg_ram_gb::text,
+              avg_provisioned_disk::text, pool_tin_pct::text, pool_bronze_pct::text, pool_silver_pct::text,
+              pool_gold_pct::text, powered_on_samples::text, exact_present_hours::text, powered_on_hours::text,
+              is_template::text, per_node::text, price_card, vcpu_hours::text, ram_gb_hours::text,
+              disk_gb_months::text, cost::text
+         FROM chargeback_daily WHERE vcenter_id = $1 AND day = $2 AND moref = $3`,
+      [vcenterId, DAY, moref],
+    );
+    return result.rows[0];
+  }
+
+  it('prorates a VM present in 12 of 24 samples and ends it at its removal event', async () => {
+    // 12 samples of 2 vCPU, 4 GB, 100 GB over 24: averages halve. Present 00:00–11:30 by the events.
+    // Gold card: 23 vCPU-h × 0.03 + 46 GB-h × 0.01 + 100 GB × 11.5 h / 744 h (1.545699 GB-months) × 0.2.
+    expect(await summary(A, 'vm-half')).toEqual(
+      expect.objectContaining({
+        total_samples: '24',
+        samples_present: '12',
+        avg_is_present: '0.5',
+        avg_vcpu_count: '1',
+        avg_ram_gb: '2',
+        avg_provisioned_disk: '50',
+        pool_gold_pct: '100',
+        snapshot_time: '2026-10-14T11:00',
+        deletion_time: '2026-10-14T11:30',
+        creation_time: null,
+        exact_present_hours: '11.5',
+        powered_on_hours: '11.5',
+        price_card: 'gold',
+        vcpu_hours: '23',
+        ram_gb_hours: '46',
+        disk_gb_months: '1.545699',
+        cost: '1.4591',
+      }),
+    );
+  });
+
+  it('averages a vCPU change mid-day over the samples', async () => {
+    // (10 × 2 + 14 × 4) / 24 = 76 / 24 vCPU. Silver charges only powered-on hours: on all day, so
+    // 76 vCPU-h × 0.02 + 192 GB-h × 0.01 + 40 GB × 24 / 744 (1.290323 GB-months) × 0.1.
+    expect(await summary(A, 'vm-resize')).toEqual(
+      expect.objectContaining({
+        samples_present: '24',
+        avg_vcpu_count: '3.166667',
+        avg_ram_gb: '8',
+        pool_silver_pct: '100',
+        price_card: 'silver-running',
+        vcpu_hours: '76',
+        ram_gb_hours: '192',
+        disk_gb_months: '1.290323',
+        cost: '3.5690',
+      }),
+    );
+  });
+
+  it('splits a VM moving between pools by the samples in each, pool names in any case', async () => {
+    // 6 samples in tin, 12 in BRONZE, 6 in gOLD: 25 %, 50 %, 25 %; placement and pool as last seen.
+    expect(await summary(A, 'vm-move')).toEqual(
+      expect.objectContaining({
+        pool_tin_pct: '25',
+        pool_bronze_pct: '50',
+        pool_silver_pct: '0',
+        pool_gold_pct: '25',
+        pool: '4',
+        resource_pool: 'gOLD',
+        cluster: 'shared',
+        tenant: 'tenant-a',
+        event_key: '77',
+        creation_time: '2026-01-02T03:04',
+        price_card: 'gold',
+        cost: '1.3290',
+      }),
+    );
+  });
+
+  it('charges a VM that lived 40 minutes between two snapshots', async () => {
+    // Sampled presence 0; 14:10–14:50 is 0.666667 h; 2 vCPU and 2 GB from its configSpec, standard
+    // card: 1.333333 × 0.01 + 1.333333 × 0.005.
+    expect(await summary(A, 'vm-flash')).toEqual(
+      expect.objectContaining({
+        name: 'flash',
+        samples_present: '0',
+        avg_is_present: '0',
+        avg_vcpu_count: '0',
+        exact_present_hours: '0.666667',
+        powered_on_hours: '0',
+        deletion_time: '2026-10-14T14:50',
+        snapshot_time: null,
+        price_card: 'standard',
+        vcpu_hours: '1.333333',
+        ram_gb_hours: '1.333333',
+        cost: '0.0200',
+      }),
+    );
+  });
+
+  it('charges only powered-on hours from the power events when the card says so', async () => {
+    // Off 06:00–18:00: 12 h on; 4 vCPU × 12 × 0.02 + 16 GB × 12 × 0.01.
+    expect(await summary(A, 'vm-power')).toEqual(
+      expect.objectContaining({
+        powered_on_samples: '12',
+        exact_present_hours: '24',
+        powered_on_hours: '12',
+        vcpu_hours: '48',
+        ram_gb_hours: '192',
+        cost: '2.8800',
+      }),
+    );
+  });
+
+  it('counts only complete snapshots: a missed hour and one with a group missing are no samples', async () => {
+    // 24 hours − 05:00 (missed) − 07:00 (incomplete) = 22 samples; the VM is in all 22.
+    expect(await summary(B, 'vm-b')).toEqual(
+      expect.objectContaining({
+        total_samples: '22',
+        samples_present: '22',
+        avg_is_present: '1',
+        avg_vcpu_count: '2',
+      }),
+    );
+    expect(await summary(B, 'vm-only-in-incomplete')).toBeUndefined();
+  });
+
+  it('applies the filters: tenants, SRM placeholders, templates apart, per-node clusters', async () => {
+    expect(await summary(A, 'vm-excluded')).toBeUndefined();
+    expect(await summary(A, 'vm-placeholder')).toBeUndefined();
+    expect(await summary(B, 'vm-b-placeholder')).toEqual(
+      expect.objectContaining({ samples_present: '22', cost: '0.3600' }),
+    );
+    expect(await summary(A, 'vm-template')).toEqual(
+      expect.objectContaining({ is_template: 'true', price_card: null, cost: '0.0000' }),
+    );
+    expect(await summary(A, 'vm-dedicated')).toEqual(
+      expect.objectContaining({ per_node: 'true', price_card: null, cost: '0.0000' }),
+    );
+  });
+
+  it('writes cluster capacity, idle capacity and the per-node host price', async () => {
+    const clusters = await client.query(
+      `SELECT cluster, host_count::text, host_hours::text, cpu_cores::text, memory_gb::text, allocated_vcpu::text,
+              allocated_ram_gb::text, idle_vcpu::text, idle_ram_gb::text, per_node, cost::text
+         FROM chargeback_cluster_daily WHERE vcenter_id = $1 AND day = $2 ORDER BY cluster`,
+      [A, DAY],
+    );
+    // shared: 2 usable hosts (the third is in maintenance) of 16 cores and 128 GB; allocated the
+    // average vCPU and RAM of vm-half (1, 2), vm-resize (3.166667, 8), vm-move (1, 2), vm-power
+    // (4, 16). dedicated: 2 hosts × 24 h at 744 a month over October's 744 hours.
+    expect(clusters.rows).toEqual([
+      {
+        cluster: 'dedicated',
+        host_count: '2',
+        host_hours: '48',
+        cpu_cores: '64',
+        memory_gb: '512',
+        allocated_vcpu: '8',
+        allocated_ram_gb: '1',
+        idle_vcpu: '56',
+        idle_ram_gb: '511',
+        per_node: true,
+        cost: '48.0000',
+      },
+      {
+        cluster: 'shared',
+        host_count: '2',
+        host_hours: '48',
+        cpu_cores: '32',
+        memory_gb: '256',
+        allocated_vcpu: '9.166667',
+        allocated_ram_gb: '28',
+        idle_vcpu: '22.833333',
+        idle_ram_gb: '228',
+        per_node: false,
+        cost: '0.0000',
+      },
+    ]);
+  });
+
+  it('refreshes the hourly and daily totals of the vCenter', async () => {
+    const totals = await client.query(
+      `SELECT kind, to_char(period_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI') AS at, samples, vms::text,
+              vcpus::text, tin::text, bronze::text, silver::text, gold::text, templates::text, cost::text
+         FROM chargeback_totals WHERE vcenter_id = $1 AND (kind = 'daily' OR period_start = $2) ORDER BY kind`,
+      [A, `${DAY}T20:00:00Z`],
+    );
+    // 20:00: vm-resize, vm-move, vm-power, vm-excluded, vm-placeholder, vm-dedicated (totals describe
+    // the inventory, filters aside) and the template apart; vm-move in gOLD, two in Silver.
+    // The day: 24 samples; vm-half is in 12 of them, so 6.5 VMs on average; vCPU 1 + 3.166667 + 1 +
+    // 4 + 1 + 1 + 8; Gold 12 × vm-half + 6 × vm-move over 24 = 0.75. Cost: the VMs' 1.4591 +
+    // 3.5690 + 1.3290 + 0.0200 + 2.8800 and the dedicated hosts' 48.
+    expect(totals.rows).toEqual([
+      {
+        kind: 'daily',
+        at: `${DAY}T00:00`,
+        samples: 24,
+        vms: '6.5',
+        vcpus: '19.166667',
+        tin: '0.25',
+        bronze: '0.5',
+        silver: '2',
+        gold: '0.75',
+        templates: '1',
+        cost: '57.2571',
+      },
+      {
+        kind: 'hourly',
+        at: `${DAY}T20:00`,
+        samples: 1,
+        vms: '6',
+        vcpus: '19',
+        tin: '0',
+        bronze: '0',
+        silver: '2',
+        gold: '1',
+        templates: '1',
+        cost: null,
+      },
+    ]);
+  });
+
+  it('re-running the day rewrites identical rows, in the caller transaction', async () => {
+    const tables = [
+      ['chargeback_daily', 'vcenter_id, day, moref'],
+      ['chargeback_cluster_daily', 'vcenter_id, day, cluster'],
+      ['chargeback_totals', 'kind, vcenter_id, period_start'],
+    ];
+    const dumpAll = async (): Promise<string[]> => {
+      const dumps: string[] = [];
+      for (const [table, key] of tables) dumps.push(await dump(client, table, key));
+      return dumps;
+    };
+    const before = await dumpAll();
+    await client.query('BEGIN');
+    await aggregateDay(client, config(), DAY);
+    await client.query('COMMIT');
+    expect(await dumpAll()).toEqual(before);
+
+    // Rolled back with the caller's transaction, a run leaves nothing of its own.
+    await client.query('BEGIN');
+    await client.query('DELETE FROM inventory_vm WHERE moref = $1', ['vm-resize']);
+    await aggregateDay(client, config(), DAY);
+    expect(await summary(A, 'vm-resize')).toBeUndefined();
+    await client.query('ROLLBACK');
+    expect(await dumpAll()).toEqual(before);
+  });
+
+  it('aggregates one vCenter alone without touching the others', async () => {
+    const other = await dump(client, 'chargeback_daily', 'vcenter_id, day, moref');
+    await client.query('BEGIN');
+    expect(await aggregateDay(client, config(), DAY, B)).toEqual({ rows: 2 });
+    await client.query('COMMIT');
+    expect(await dump(client, 'chargeback_daily', 'vcenter_id, day, moref')).toEqual(other);
+  });
+
+  it('rejects a day, month or vCenter it cannot aggregate, before writing', async () => {
+    await expect(aggregateDay(client, config(), '2026-02-30')).rejects.toThrow(ChargebackInputError);
+    await expect(aggregateDay(client, config(), "2026-10-14'; DROP TABLE vcenter; --")).rejects.toThrow(
+      /day must be a date/,
+    );
+    await expect(aggregateDay(client, config(), DAY, 'not-a-uuid')).rejects.toThrow(
+      /vcenterId must be a UUID/,
+    );
+    await expect(aggregateMonth(client, config(), '2026-13')).rejects.toThrow(/month must be a date/);
   });
 });

@@ -1,13 +1,21 @@
 import type { ChargebackConfig } from '@vcc/config';
 import { createMonthlyPartition, monthlyPartition, type SqlRunner } from '@vcc/database';
-import { chargebackParameters } from './chargeback-parameters';
+import { chargebackParameters, type ChargebackParameters } from './chargeback-parameters';
 import {
   CLUSTER_DAILY_SQL,
+  DAILY_TOTALS_SQL,
   HOURLY_TOTALS_SQL,
+  MONTH_VMS_SQL,
   MONTHLY_FROM_DAILY_SQL,
-  periodTotalsSql,
+  MONTHLY_TOTALS_SQL,
 } from './period-summaries.sql';
-import { vmSummarySql } from './vm-summary.sql';
+import {
+  DROP_TEMPORARY_SQL,
+  POOL_NAMES_SQL,
+  SNAPSHOT_GROUPS_SQL,
+  VM_SAMPLES_SQL,
+  vmSummarySql,
+} from './vm-summary.sql';
 
 export interface AggregationResult {
   /** Summary rows written (one per VM), not counting totals and cluster rows. */
@@ -84,11 +92,79 @@ function nextMonth(month: string): string {
 }
 
 /**
+ * Runs `work` with the memory a run needs and without leftovers of an earlier run in the same
+ * transaction. Hash tables of 40,000 VMs outgrow PostgreSQL's default 4 MB work_mem and spill to
+ * disk; the setting is put back afterwards, the caller's transaction keeps its own.
+ */
+async function inRun<T>(db: SqlRunner, work: () => Promise<T>): Promise<T> {
+  const [{ work_mem: workMem }] = rowsOf<{ work_mem: string }>(
+    await db.query("SELECT current_setting('work_mem') AS work_mem"),
+  );
+  await db.query(DROP_TEMPORARY_SQL);
+  await db.query("SELECT set_config('work_mem', '64MB', true)");
+  const result = await work();
+  await db.query(DROP_TEMPORARY_SQL);
+  await db.query("SELECT set_config('work_mem', $1, true)", [workMem]);
+  return result;
+}
+
+/** The names of each pool among those in use. */
+type PoolNames = [string[], string[], string[], string[]];
+
+/**
+ * Steps 1 and 2 of a summary over [start, end) (see vm-summary.sql.ts): fills the temporary tables
+ * the summary and the hourly totals read, and returns the pool names in use by pool.
+ */
+async function scanSnapshots(
+  db: SqlRunner,
+  period: Period,
+  vcenter: string | null,
+  parameters: ChargebackParameters,
+): Promise<PoolNames> {
+  const range = [period.start, period.end, vcenter];
+  await db.query(SNAPSHOT_GROUPS_SQL, range);
+  const [names] = rowsOf<{ tin: string[]; bronze: string[]; silver: string[]; gold: string[] }>(
+    await db.query(POOL_NAMES_SQL, parameters.pools),
+  );
+  const poolNames: PoolNames = [names.tin, names.bronze, names.silver, names.gold];
+  await db.query(VM_SAMPLES_SQL, [...range, ...poolNames]);
+  return poolNames;
+}
+
+/** Step 3: the summary rows, into `table` with `periodValue` as period. */
+async function insertSummary(
+  db: SqlRunner,
+  table: string,
+  periodColumn: string,
+  periodValue: string,
+  period: Period,
+  vcenter: string | null,
+  parameters: ChargebackParameters,
+  poolNames: PoolNames,
+): Promise<number> {
+  const [{ rows }] = rowsOf<{ rows: number }>(
+    await db.query(vmSummarySql(table, periodColumn, '$13::date'), [
+      period.start,
+      period.end,
+      vcenter,
+      period.monthHours,
+      ...poolNames,
+      parameters.excludedTenants,
+      parameters.srmActiveActiveVcenters,
+      parameters.priceCards,
+      parameters.perNodeClusters,
+      periodValue,
+    ]),
+  );
+  return rows;
+}
+
+/**
  * Replaces the daily summary of `day` (YYYY-MM-DD, a calendar day in `config.timeZone`) for one
  * vCenter or all, with its cluster capacity rows and the hourly and daily totals caches. Totals are
- * refreshed here rather than by a function of their own so that they never disagree with the
- * summaries they come from; a totals backfill is a re-run of the days. Runs in the caller's
- * transaction: a failure leaves the day as it was.
+ * refreshed here rather than by a function of their own: they come from the same scan of the
+ * snapshots, and a totals backfill is a re-run of the days. Runs in the caller's transaction: a
+ * failure leaves the day as it was.
  */
 export async function aggregateDay(
   db: SqlRunner,
@@ -103,56 +179,37 @@ export async function aggregateDay(
   const parameters = chargebackParameters(config);
   const table = 'chargeback_daily';
   await createMonthlyPartition(db, table, monthlyPartition(table, new Date(`${day}T00:00:00Z`)));
-
-  const vcenterMatch = '($2::uuid IS NULL OR vcenter_id = $2)';
-  await db.query(`DELETE FROM chargeback_daily WHERE day = $1 AND ${vcenterMatch}`, [day, vcenter]);
-  await db.query(`DELETE FROM chargeback_cluster_daily WHERE day = $1 AND ${vcenterMatch}`, [day, vcenter]);
-  await db.query(
-    `DELETE FROM chargeback_totals
-      WHERE ((kind = 'hourly' AND period_start >= $1 AND period_start < $3) OR (kind = 'daily' AND period_start = $1))
-        AND ${vcenterMatch}`,
-    [period.start, vcenter, period.end],
-  );
-
-  const [{ rows }] = rowsOf<{ rows: number }>(
-    await db.query(vmSummarySql(table, 'day', '$13::date'), [
+  return inRun(db, async () => {
+    const vcenterMatch = '($2::uuid IS NULL OR vcenter_id = $2)';
+    await db.query(`DELETE FROM chargeback_daily WHERE day = $1 AND ${vcenterMatch}`, [day, vcenter]);
+    await db.query(`DELETE FROM chargeback_cluster_daily WHERE day = $1 AND ${vcenterMatch}`, [day, vcenter]);
+    await db.query(
+      `DELETE FROM chargeback_totals
+        WHERE ((kind = 'hourly' AND period_start >= $1 AND period_start < $3) OR (kind = 'daily' AND period_start = $1))
+          AND ${vcenterMatch}`,
+      [period.start, vcenter, period.end],
+    );
+    const poolNames = await scanSnapshots(db, period, vcenter, parameters);
+    const rows = await insertSummary(db, table, 'day', day, period, vcenter, parameters, poolNames);
+    await db.query(HOURLY_TOTALS_SQL, [period.start, period.end, vcenter, ...poolNames]);
+    await db.query(CLUSTER_DAILY_SQL, [
       period.start,
       period.end,
       vcenter,
       period.monthHours,
-      ...parameters.pools,
-      parameters.excludedTenants,
-      parameters.srmActiveActiveVcenters,
-      parameters.priceCards,
-      parameters.perNodeClusters,
       day,
-    ]),
-  );
-  await db.query(CLUSTER_DAILY_SQL, [
-    period.start,
-    period.end,
-    vcenter,
-    period.monthHours,
-    day,
-    parameters.perNodeClusters,
-  ]);
-  await db.query(HOURLY_TOTALS_SQL, [
-    period.start,
-    period.end,
-    vcenter,
-    ...parameters.pools,
-    parameters.excludedTenants,
-    parameters.srmActiveActiveVcenters,
-  ]);
-  await db.query(periodTotalsSql('daily', table, 'day'), [period.start, vcenter, day, next]);
-  return { rows };
+      parameters.perNodeClusters,
+    ]);
+    await db.query(DAILY_TOTALS_SQL, [period.start, period.end, vcenter, day]);
+    return { rows };
+  });
 }
 
 /**
  * Replaces the monthly summary of `month` (YYYY-MM in `config.timeZone`) and its monthly totals, from
  * the month's daily summaries (vCTP's weighted rules; the days must have been aggregated) or
- * straight from the hourly snapshots (the daily rules applied to the whole month). Runs in the
- * caller's transaction.
+ * straight from the hourly snapshots (the daily rules applied to the whole month). Monthly totals
+ * always come from the daily totals. Runs in the caller's transaction.
  */
 export async function aggregateMonth(
   db: SqlRunner,
@@ -168,38 +225,34 @@ export async function aggregateMonth(
   const first = `${month}-01`;
   const next = nextMonth(month);
   const period = await periodOf(db, config.timeZone, first, next);
-
-  const vcenterMatch = '($2::uuid IS NULL OR vcenter_id = $2)';
-  await db.query(`DELETE FROM chargeback_monthly WHERE month = $1 AND ${vcenterMatch}`, [first, vcenter]);
-  await db.query(
-    `DELETE FROM chargeback_totals WHERE kind = 'monthly' AND period_start = $1 AND ${vcenterMatch}`,
-    [period.start, vcenter],
-  );
-
-  let result: unknown;
-  if (source === 'daily') {
-    result = await db.query(MONTHLY_FROM_DAILY_SQL, [vcenter, first, next, period.start, period.end]);
-  } else {
-    const parameters = chargebackParameters(config);
-    result = await db.query(vmSummarySql('chargeback_monthly', 'month', '$13::date'), [
-      period.start,
-      period.end,
-      vcenter,
-      period.monthHours,
-      ...parameters.pools,
-      parameters.excludedTenants,
-      parameters.srmActiveActiveVcenters,
-      parameters.priceCards,
-      parameters.perNodeClusters,
-      first,
-    ]);
-  }
-  await db.query(periodTotalsSql('monthly', 'chargeback_monthly', 'month'), [
-    period.start,
-    vcenter,
-    first,
-    next,
-  ]);
-  const [{ rows }] = rowsOf<{ rows: number }>(result);
-  return { rows };
+  return inRun(db, async () => {
+    const vcenterMatch = '($2::uuid IS NULL OR vcenter_id = $2)';
+    await db.query(`DELETE FROM chargeback_monthly WHERE month = $1 AND ${vcenterMatch}`, [first, vcenter]);
+    await db.query(
+      `DELETE FROM chargeback_totals WHERE kind = 'monthly' AND period_start = $1 AND ${vcenterMatch}`,
+      [period.start, vcenter],
+    );
+    let rows: number;
+    if (source === 'daily') {
+      await db.query(MONTH_VMS_SQL, [vcenter, first, next]);
+      [{ rows }] = rowsOf<{ rows: number }>(
+        await db.query(MONTHLY_FROM_DAILY_SQL, [vcenter, first, next, period.start, period.end]),
+      );
+    } else {
+      const parameters = chargebackParameters(config);
+      const poolNames = await scanSnapshots(db, period, vcenter, parameters);
+      rows = await insertSummary(
+        db,
+        'chargeback_monthly',
+        'month',
+        first,
+        period,
+        vcenter,
+        parameters,
+        poolNames,
+      );
+    }
+    await db.query(MONTHLY_TOTALS_SQL, [period.start, period.end, vcenter]);
+    return { rows };
+  });
 }

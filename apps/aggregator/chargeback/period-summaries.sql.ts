@@ -1,4 +1,4 @@
-import { excludedSql, poolIdSql, r6, SUMMARY_COLUMNS, tenantSql } from './vm-summary.sql';
+import { r6, SUMMARY_COLUMNS } from './vm-summary.sql';
 
 /**
  * Capacity of each cluster over a day against what its VMs were allocated, and the price of the
@@ -52,93 +52,87 @@ SELECT vcenter_id, $5, cluster, host_count, host_hours, cpu_cores, memory_gb, al
   FROM measured`;
 
 /**
- * Totals of each complete snapshot of a day: VMs, vCPU, RAM, disk and VMs per pool, templates apart,
- * with the summaries' filters applied to each row. Parameters: $1 day start, $2 day end, $3 vCenter
- * or null, $4–$7 pool patterns, $8 excluded tenants, $9 active-active vCenters.
+ * Totals of each complete snapshot of a period: what the vCenter held (VMs, vCPU, RAM, disk, VMs per
+ * pool; templates apart), from step 1 of the summary (SNAPSHOT_GROUPS_SQL). Totals describe the
+ * inventory, so chargeback's filters do not apply to them; cost is what chargeback charged. An hour
+ * has no cost (cost accrues by the day). Parameters: $1 period start, $2 period end, $3 vCenter or
+ * null, $4–$7 the names of Tin … Gold.
  */
 export const HOURLY_TOTALS_SQL = `
-WITH samples AS (
-  SELECT vcenter_id, snapshot_time FROM inventory_snapshot
-   WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
-),
--- Grouped by pool name and folder first, so that pools and tenants are matched once per group.
-groups AS (
-  SELECT v.vcenter_id, v.snapshot_time, v.resource_pool_name, v.folder_path, v.template, v.srm_placeholder,
-         count(*) AS vms, sum(v.vcpus) AS vcpus, sum(v.memory_mb) AS memory_mb, sum(v.provisioned_disk_gb) AS disk_gb
-    FROM inventory_vm v
-    JOIN samples s ON s.vcenter_id = v.vcenter_id AND s.snapshot_time = v.snapshot_time
-   WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
-   GROUP BY 1, 2, 3, 4, 5, 6
-),
-kept AS (
-  SELECT g.*, ${poolIdSql('g.resource_pool_name', 4)} AS pool
-    FROM groups g LEFT JOIN vcenter vc ON vc.id = g.vcenter_id
-   WHERE NOT ${excludedSql(tenantSql('g.folder_path'), 'g.srm_placeholder', 'g.vcenter_id', 'vc.name', 8)}
-)
 INSERT INTO chargeback_totals (kind, vcenter_id, period_start, samples, vms, vcpus, ram_gb, disk_gb,
                                tin, bronze, silver, gold, templates, cost)
 SELECT 'hourly', s.vcenter_id, s.snapshot_time, 1,
-       coalesce(sum(k.vms) FILTER (WHERE NOT k.template), 0),
-       coalesce(sum(k.vcpus) FILTER (WHERE NOT k.template), 0),
-       ${r6('sum(k.memory_mb) FILTER (WHERE NOT k.template) / 1024.0')},
-       ${r6('sum(k.disk_gb) FILTER (WHERE NOT k.template)')},
-       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 1), 0),
-       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 2), 0),
-       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 3), 0),
-       coalesce(sum(k.vms) FILTER (WHERE NOT k.template AND k.pool = 4), 0),
-       coalesce(sum(k.vms) FILTER (WHERE k.template), 0),
+       coalesce(sum(g.vms) FILTER (WHERE NOT g.template), 0),
+       coalesce(sum(g.vcpus) FILTER (WHERE NOT g.template), 0),
+       ${r6('sum(g.memory_mb) FILTER (WHERE NOT g.template) / 1024.0')},
+       ${r6('sum(g.disk_gb) FILTER (WHERE NOT g.template)')},
+       coalesce(sum(g.vms) FILTER (WHERE NOT g.template AND g.resource_pool_name = ANY($4::text[])), 0),
+       coalesce(sum(g.vms) FILTER (WHERE NOT g.template AND g.resource_pool_name = ANY($5::text[])), 0),
+       coalesce(sum(g.vms) FILTER (WHERE NOT g.template AND g.resource_pool_name = ANY($6::text[])), 0),
+       coalesce(sum(g.vms) FILTER (WHERE NOT g.template AND g.resource_pool_name = ANY($7::text[])), 0),
+       coalesce(sum(g.vms) FILTER (WHERE g.template), 0),
        NULL
-  FROM samples s
-  LEFT JOIN kept k ON k.vcenter_id = s.vcenter_id AND k.snapshot_time = s.snapshot_time
+  FROM inventory_snapshot s
+  LEFT JOIN chargeback_snapshot_groups g ON g.vcenter_id = s.vcenter_id AND g.snapshot_time = s.snapshot_time
+ WHERE s.complete AND s.snapshot_time >= $1 AND s.snapshot_time < $2 AND ($3::uuid IS NULL OR s.vcenter_id = $3)
  GROUP BY s.vcenter_id, s.snapshot_time`;
 
 /**
- * Totals of a period taken from its summary rows in \`table\` (averages over the period's samples:
- * a VM present half the time counts half) plus the host cost of per-node clusters. Parameters: $1
- * period start, $2 vCenter or null, $3 first day, $4 day after the last.
+ * A day's totals: the averages of its hourly totals, and the cost of its summary rows and per-node
+ * clusters. Parameters: $1 day start, $2 day end, $3 vCenter or null, $4 the day.
  */
-export const periodTotalsSql = (kind: 'daily' | 'monthly', table: string, periodColumn: string): string => `
-WITH vms AS (
-  SELECT vcenter_id, max(total_samples) AS samples,
-         ${r6('sum(avg_is_present) FILTER (WHERE NOT is_template)')} AS vms,
-         ${r6('sum(avg_vcpu_count) FILTER (WHERE NOT is_template)')} AS vcpus,
-         ${r6('sum(avg_ram_gb) FILTER (WHERE NOT is_template)')} AS ram_gb,
-         ${r6('sum(avg_provisioned_disk) FILTER (WHERE NOT is_template)')} AS disk_gb,
-         ${r6('sum(avg_is_present * pool_tin_pct / 100) FILTER (WHERE NOT is_template)')} AS tin,
-         ${r6('sum(avg_is_present * pool_bronze_pct / 100) FILTER (WHERE NOT is_template)')} AS bronze,
-         ${r6('sum(avg_is_present * pool_silver_pct / 100) FILTER (WHERE NOT is_template)')} AS silver,
-         ${r6('sum(avg_is_present * pool_gold_pct / 100) FILTER (WHERE NOT is_template)')} AS gold,
-         ${r6('sum(avg_is_present) FILTER (WHERE is_template)')} AS templates,
-         sum(cost) AS cost
-    FROM ${table}
-   WHERE ${periodColumn} >= $3 AND ${periodColumn} < $4 AND ($2::uuid IS NULL OR vcenter_id = $2)
+export const DAILY_TOTALS_SQL = `
+WITH hours AS (
+  SELECT vcenter_id, count(*)::integer AS samples, ${r6('avg(vms)')} AS vms, ${r6('avg(vcpus)')} AS vcpus,
+         ${r6('avg(ram_gb)')} AS ram_gb, ${r6('avg(disk_gb)')} AS disk_gb, ${r6('avg(tin)')} AS tin,
+         ${r6('avg(bronze)')} AS bronze, ${r6('avg(silver)')} AS silver, ${r6('avg(gold)')} AS gold,
+         ${r6('avg(templates)')} AS templates
+    FROM chargeback_totals
+   WHERE kind = 'hourly' AND period_start >= $1 AND period_start < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
    GROUP BY vcenter_id
 ),
-hosts AS (
-  SELECT vcenter_id, sum(cost) AS cost FROM chargeback_cluster_daily
-   WHERE day >= $3 AND day < $4 AND ($2::uuid IS NULL OR vcenter_id = $2)
+costs AS (
+  SELECT vcenter_id, sum(cost) AS cost
+    FROM (SELECT vcenter_id, cost FROM chargeback_daily WHERE day = $4 AND ($3::uuid IS NULL OR vcenter_id = $3)
+          UNION ALL
+          SELECT vcenter_id, cost FROM chargeback_cluster_daily WHERE day = $4 AND ($3::uuid IS NULL OR vcenter_id = $3))
+         charged
    GROUP BY vcenter_id
 )
 INSERT INTO chargeback_totals (kind, vcenter_id, period_start, samples, vms, vcpus, ram_gb, disk_gb,
                                tin, bronze, silver, gold, templates, cost)
-SELECT '${kind}', v.vcenter_id, $1, v.samples, v.vms, v.vcpus, v.ram_gb, v.disk_gb, v.tin, v.bronze, v.silver, v.gold,
-       v.templates, v.cost + coalesce(h.cost, 0)
-  FROM vms v LEFT JOIN hosts h ON h.vcenter_id = v.vcenter_id`;
+SELECT 'daily', coalesce(h.vcenter_id, c.vcenter_id), $1, coalesce(h.samples, 0), coalesce(h.vms, 0),
+       coalesce(h.vcpus, 0), coalesce(h.ram_gb, 0), coalesce(h.disk_gb, 0), coalesce(h.tin, 0), coalesce(h.bronze, 0),
+       coalesce(h.silver, 0), coalesce(h.gold, 0), coalesce(h.templates, 0), coalesce(c.cost, 0)
+  FROM hours h FULL JOIN costs c ON c.vcenter_id = h.vcenter_id`;
+
+/**
+ * A month's totals from its daily totals: averages weighted by each day's samples, cost summed.
+ * Parameters: $1 month start, $2 month end, $3 vCenter or null.
+ */
+export const MONTHLY_TOTALS_SQL = `
+INSERT INTO chargeback_totals (kind, vcenter_id, period_start, samples, vms, vcpus, ram_gb, disk_gb,
+                               tin, bronze, silver, gold, templates, cost)
+SELECT 'monthly', vcenter_id, $1, sum(samples)::integer,
+       ${r6('sum(vms * samples) / nullif(sum(samples), 0)')}, ${r6('sum(vcpus * samples) / nullif(sum(samples), 0)')},
+       ${r6('sum(ram_gb * samples) / nullif(sum(samples), 0)')}, ${r6('sum(disk_gb * samples) / nullif(sum(samples), 0)')},
+       ${r6('sum(tin * samples) / nullif(sum(samples), 0)')}, ${r6('sum(bronze * samples) / nullif(sum(samples), 0)')},
+       ${r6('sum(silver * samples) / nullif(sum(samples), 0)')}, ${r6('sum(gold * samples) / nullif(sum(samples), 0)')},
+       ${r6('sum(templates * samples) / nullif(sum(samples), 0)')}, sum(cost)
+  FROM chargeback_totals
+ WHERE kind = 'daily' AND period_start >= $1 AND period_start < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
+ GROUP BY vcenter_id`;
 
 /**
  * The monthly summary from the month's daily summaries, by vCTP's rules: averages weighted by each
  * day's TotalSamples and divided by the month's (the sum of the days' TotalSamples, from the daily
  * totals); pool percentages likewise; identity and placement as last seen; hours, quantities and
- * cost summed. Parameters: $1 vCenter or null, $2 the month's first day, $3 the next month's,
- * $4 month start, $5 month end (instants).
+ * cost summed. In two statements like the daily one (MONTH_VMS_SQL per VM, in parallel; then the
+ * insert). Parameters: $1 vCenter or null, $2 the month's first day, $3 the next month's, and for
+ * the insert $4 month start, $5 month end (instants).
  */
-export const MONTHLY_FROM_DAILY_SQL = `
-WITH month_samples AS (
-  SELECT vcenter_id, sum(samples)::integer AS total_samples FROM chargeback_totals
-   WHERE kind = 'daily' AND period_start >= $4 AND period_start < $5 AND ($1::uuid IS NULL OR vcenter_id = $1)
-   GROUP BY vcenter_id
-),
-per_vm AS (
+export const MONTH_VMS_SQL = `
+CREATE TEMPORARY TABLE chargeback_month_vms ON COMMIT DROP AS
   SELECT vcenter_id, moref, max(day) AS last_day, sum(samples_present)::integer AS samples_present,
          sum(avg_vcpu_count * total_samples) AS vcpu_weighted, sum(avg_ram_gb * total_samples) AS ram_weighted,
          sum(avg_provisioned_disk * total_samples) AS disk_weighted,
@@ -149,7 +143,13 @@ per_vm AS (
          sum(disk_gb_months) AS disk_gb_months, sum(cost) AS cost, max(deletion_time) AS deletion_time
     FROM chargeback_daily
    WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR vcenter_id = $1)
-   GROUP BY vcenter_id, moref
+   GROUP BY vcenter_id, moref`;
+
+export const MONTHLY_FROM_DAILY_SQL = `
+WITH month_samples AS (
+  SELECT vcenter_id, sum(samples)::integer AS total_samples FROM chargeback_totals
+   WHERE kind = 'daily' AND period_start >= $4 AND period_start < $5 AND ($1::uuid IS NULL OR vcenter_id = $1)
+   GROUP BY vcenter_id
 ),
 inserted AS (
   INSERT INTO chargeback_monthly (vcenter_id, month, ${SUMMARY_COLUMNS})
@@ -166,7 +166,7 @@ inserted AS (
          ${r6('100 * p.gold_weighted / nullif(m.total_samples, 0)')},
          p.powered_on_samples, ${r6('p.exact_present_hours')}, ${r6('p.powered_on_hours')}, d.per_node, d.price_card,
          ${r6('p.vcpu_hours')}, ${r6('p.ram_gb_hours')}, ${r6('p.disk_gb_months')}, p.cost
-    FROM per_vm p
+    FROM chargeback_month_vms p
     JOIN chargeback_daily d ON d.vcenter_id = p.vcenter_id AND d.day = p.last_day AND d.moref = p.moref
     LEFT JOIN month_samples m ON m.vcenter_id = p.vcenter_id
    WHERE d.day >= $2 AND d.day < $3

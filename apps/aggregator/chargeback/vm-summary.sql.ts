@@ -1,14 +1,15 @@
 /**
  * The per-VM summary of a period, shared by the daily summary and the monthly one taken straight from
- * hourly snapshots. Parameters: $1 period start, $2 period end (timestamptz, exclusive), $3 vCenter
- * id or null for all, $4 hours of the calendar month holding the period (disk is priced per
- * GB-month), then configParameters(): $5–$8 pool patterns (Tin … Gold), $9 excluded tenant
- * patterns, $10 active-active vCenters, $11 price cards, $12 per-node clusters.
+ * hourly snapshots, in three statements:
  *
- * The only pass over the period's snapshot rows is `by_pool`: text there is hashed as a grouping key
- * and compared for the power state, nothing more. Pools are classified per distinct pool name and
- * tenants per VM, after the rows have been reduced to one or two per VM; a regular expression or
- * split per row made this 15× a bare scan (issue 11).
+ * 1. SNAPSHOT_GROUPS_SQL: the period's rows of complete snapshots, grouped per snapshot, pool name and
+ *    template flag (a few hundred groups). It gives the hourly totals and the pool names in use, so
+ *    that pools are matched by pattern once per name, not once per row.
+ * 2. VM_SAMPLES_SQL: the same rows grouped per VM, pools counted by exact name (`= ANY` of the names
+ *    step 1 classified). Both are plain scans PostgreSQL may run in parallel: a data-modifying query
+ *    never runs in parallel, so they fill temporary tables instead of feeding the INSERT directly.
+ *    A regular expression or split per row made this 15× a bare scan (issue 11).
+ * 3. vmSummarySql(): from one row per VM on, identity as last seen, events, filters and prices.
  */
 
 const CREATED_EVENTS = `'VmCreatedEvent', 'VmClonedEvent', 'VmDeployedEvent', 'VmRegisteredEvent', 'VmDiscoveredEvent'`;
@@ -49,6 +50,47 @@ export const tenantSql = (folderPath: string): string => `nullif(split_part(${fo
 /** Hours of [from, to) inside [start, end). */
 const overlapHours = (from: string, to: string, start: string, end: string): string =>
   `greatest(0, extract(epoch FROM least(${to}, ${end}) - greatest(${from}, ${start})))::double precision / 3600`;
+
+/** Complete snapshot rows of the period; $1 start, $2 end, $3 vCenter or null. */
+const COMPLETE_ROWS = `
+    FROM inventory_vm v
+    JOIN inventory_snapshot s ON s.vcenter_id = v.vcenter_id AND s.snapshot_time = v.snapshot_time AND s.complete
+   WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2 AND s.snapshot_time >= $1 AND s.snapshot_time < $2
+     AND ($3::uuid IS NULL OR v.vcenter_id = $3)`;
+
+export const SNAPSHOT_GROUPS_SQL = `
+CREATE TEMPORARY TABLE chargeback_snapshot_groups ON COMMIT DROP AS
+  SELECT v.vcenter_id, v.snapshot_time, v.resource_pool_name, v.template, count(*) AS vms, sum(v.vcpus) AS vcpus,
+         sum(v.memory_mb) AS memory_mb, sum(v.provisioned_disk_gb) AS disk_gb
+  ${COMPLETE_ROWS}
+   GROUP BY v.vcenter_id, v.snapshot_time, v.resource_pool_name, v.template`;
+
+/** The names of each pool among the pool names of step 1; $1–$4 the patterns of Tin … Gold. */
+export const POOL_NAMES_SQL = `
+SELECT coalesce(array_agg(name) FILTER (WHERE pool = 1), '{}') AS tin,
+       coalesce(array_agg(name) FILTER (WHERE pool = 2), '{}') AS bronze,
+       coalesce(array_agg(name) FILTER (WHERE pool = 3), '{}') AS silver,
+       coalesce(array_agg(name) FILTER (WHERE pool = 4), '{}') AS gold
+  FROM (SELECT name, ${poolIdSql('name', 1)} AS pool
+          FROM (SELECT DISTINCT resource_pool_name AS name FROM chargeback_snapshot_groups
+                 WHERE resource_pool_name IS NOT NULL) names) classified`;
+
+/** Step 2; $4–$7 the names of Tin … Gold. */
+export const VM_SAMPLES_SQL = `
+CREATE TEMPORARY TABLE chargeback_vm_samples ON COMMIT DROP AS
+  SELECT v.vcenter_id, v.moref, count(*)::integer AS present, sum(v.vcpus) AS vcpu_sum,
+         sum(v.memory_mb) AS memory_mb_sum, sum(v.provisioned_disk_gb) AS disk_sum,
+         count(*) FILTER (WHERE v.power_state = 'poweredOn')::integer AS on_samples,
+         max(v.snapshot_time) AS last_time,
+         count(*) FILTER (WHERE v.resource_pool_name = ANY($4::text[])) AS tin_hits,
+         count(*) FILTER (WHERE v.resource_pool_name = ANY($5::text[])) AS bronze_hits,
+         count(*) FILTER (WHERE v.resource_pool_name = ANY($6::text[])) AS silver_hits,
+         count(*) FILTER (WHERE v.resource_pool_name = ANY($7::text[])) AS gold_hits
+  ${COMPLETE_ROWS}
+   GROUP BY v.vcenter_id, v.moref`;
+
+export const DROP_TEMPORARY_SQL =
+  'DROP TABLE IF EXISTS chargeback_snapshot_groups, chargeback_vm_samples, chargeback_month_vms';
 
 /** The summary columns in table order, after vcenter_id and the period column. */
 export const SUMMARY_COLUMNS = [
@@ -91,47 +133,33 @@ export const SUMMARY_COLUMNS = [
   'cost',
 ].join(', ');
 
-/** Inserts the period's summary rows into `table` with `periodValue` (an SQL expression) as period. */
+/**
+ * Step 3: inserts the period's summary rows into `table` with `periodValue` (an SQL expression) as
+ * period. Parameters: $1 period start, $2 period end (exclusive), $3 vCenter or null, $4 hours of
+ * the calendar month holding the period (disk is priced per GB-month), $5–$8 the names of Tin …
+ * Gold, $9 excluded tenant patterns, $10 active-active vCenters, $11 price cards, $12 per-node
+ * clusters, and whatever `periodValue` refers to.
+ */
 export function vmSummarySql(table: string, periodColumn: string, periodValue: string): string {
   return `
-WITH samples AS (
-  SELECT vcenter_id, snapshot_time FROM inventory_snapshot
-   WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
+WITH cards AS MATERIALIZED (
+  SELECT * FROM jsonb_to_recordset($11::jsonb) AS c(name text, scope text, match text, pool smallint, rank integer,
+           ord integer, vcpu_hour double precision, ram_gb_hour double precision, disk_gb_month double precision,
+           powered_on_only boolean)
+),
+per_node AS MATERIALIZED (
+  SELECT cluster FROM jsonb_to_recordset($12::jsonb) AS n(cluster text)
 ),
 sample_counts AS (
-  SELECT vcenter_id, count(*)::integer AS total_samples FROM samples GROUP BY vcenter_id
-),
-by_pool AS (
-  SELECT v.vcenter_id, v.moref, v.resource_pool_name,
-         count(*) AS present, sum(v.vcpus) AS vcpu_sum, sum(v.memory_mb) AS memory_mb_sum,
-         sum(v.provisioned_disk_gb) AS disk_sum,
-         count(*) FILTER (WHERE v.power_state = 'poweredOn') AS on_samples,
-         min(v.snapshot_time) AS first_time, max(v.snapshot_time) AS last_time
-    FROM inventory_vm v
-    JOIN samples s ON s.vcenter_id = v.vcenter_id AND s.snapshot_time = v.snapshot_time
-   WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
-   GROUP BY v.vcenter_id, v.moref, v.resource_pool_name
-),
-pool_ids AS (
-  SELECT name, ${poolIdSql('name', 5)} AS pool
-    FROM (SELECT DISTINCT resource_pool_name AS name FROM by_pool WHERE resource_pool_name IS NOT NULL) names
-),
-sampled AS (
-  SELECT b.vcenter_id, b.moref, sum(b.present)::integer AS present, sum(b.vcpu_sum) AS vcpu_sum,
-         sum(b.memory_mb_sum) AS memory_mb_sum, sum(b.disk_sum) AS disk_sum, sum(b.on_samples)::integer AS on_samples,
-         min(b.first_time) AS first_time, max(b.last_time) AS last_time,
-         coalesce(sum(b.present) FILTER (WHERE p.pool = 1), 0) AS tin_hits,
-         coalesce(sum(b.present) FILTER (WHERE p.pool = 2), 0) AS bronze_hits,
-         coalesce(sum(b.present) FILTER (WHERE p.pool = 3), 0) AS silver_hits,
-         coalesce(sum(b.present) FILTER (WHERE p.pool = 4), 0) AS gold_hits
-    FROM by_pool b LEFT JOIN pool_ids p ON p.name = b.resource_pool_name
-   GROUP BY b.vcenter_id, b.moref
+  SELECT vcenter_id, count(*)::integer AS total_samples FROM inventory_snapshot
+   WHERE complete AND snapshot_time >= $1 AND snapshot_time < $2 AND ($3::uuid IS NULL OR vcenter_id = $3)
+   GROUP BY vcenter_id
 ),
 last_seen AS (
   SELECT s.*, v.name, v.uuid, v.instance_uuid, v.power_state = 'poweredOn' AS powered_on, v.template,
          v.srm_placeholder, v.cloud_id, v.creation_event_key, v.datacenter_name, v.cluster_name, v.folder_path,
          v.resource_pool_name, v.vm_created_at
-    FROM sampled s
+    FROM chargeback_vm_samples s
     JOIN inventory_vm v ON v.vcenter_id = s.vcenter_id AND v.snapshot_time = s.last_time AND v.moref = s.moref
    WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
 ),
@@ -159,15 +187,15 @@ lifecycle AS (
 vms AS (
   SELECT coalesce(l.vcenter_id, e.vcenter_id) AS vcenter_id, coalesce(l.moref, e.moref) AS moref,
          l.moref IS NOT NULL AS sampled, l.present, l.vcpu_sum, l.memory_mb_sum, l.disk_sum, l.on_samples,
-         l.first_time, l.last_time, l.tin_hits, l.bronze_hits, l.silver_hits, l.gold_hits,
+         l.last_time, l.tin_hits, l.bronze_hits, l.silver_hits, l.gold_hits,
          coalesce(l.name, e.name) AS name, l.uuid, l.instance_uuid, l.powered_on, l.template, l.srm_placeholder,
          l.cloud_id, coalesce(l.creation_event_key, e.created_key) AS event_key,
          coalesce(l.datacenter_name, e.datacenter_name) AS datacenter_name,
          coalesce(l.cluster_name, e.cluster_name) AS cluster_name, l.folder_path, l.resource_pool_name,
          l.vm_created_at, e.removed_at, e.first_power, e.first_power_at, e.config_spec,
          -- One span of existence per VM: from its creation (event, else vCenter's createDate, else
-         -- before the period) to its removal, never narrower than the samples that saw it.
-         greatest($1, least(coalesce(e.created_at, l.vm_created_at, $1), l.first_time)) AS span_start,
+         -- before the period) to its removal, never ending before the last sample that saw it.
+         greatest($1, coalesce(e.created_at, l.vm_created_at, $1)) AS span_start,
          greatest(least($2, coalesce(e.removed_at, $2)), l.last_time) AS span_end
     FROM last_seen l
     FULL JOIN lifecycle e ON e.vcenter_id = l.vcenter_id AND e.moref = l.moref
@@ -187,8 +215,10 @@ on_hours AS (
 measured AS (
   SELECT v.*, coalesce(c.total_samples, 0) AS total_samples,
          ${tenantSql('v.folder_path')} AS tenant,
-         coalesce(p.pool, 0)::smallint AS pool,
-         coalesce(v.cluster_name = ANY (SELECT cluster FROM jsonb_to_recordset($12::jsonb) AS n(cluster text)), false)
+         CASE WHEN v.resource_pool_name = ANY($5::text[]) THEN 1 WHEN v.resource_pool_name = ANY($6::text[]) THEN 2
+              WHEN v.resource_pool_name = ANY($7::text[]) THEN 3 WHEN v.resource_pool_name = ANY($8::text[]) THEN 4
+              ELSE 0 END::smallint AS pool,
+         coalesce(v.cluster_name = ANY (SELECT cluster FROM per_node), false)
            AS per_node,
          ${overlapHours('v.span_start', 'v.span_end', '$1', '$2')} AS exact_present_hours,
          -- Before the first power event the VM was in the state that event left; with none, in the
@@ -207,7 +237,6 @@ measured AS (
          CASE WHEN v.sampled THEN v.disk_sum / v.present ELSE 0 END AS disk_gb
     FROM vms v
     LEFT JOIN sample_counts c ON c.vcenter_id = v.vcenter_id
-    LEFT JOIN pool_ids p ON p.name = v.resource_pool_name
     LEFT JOIN on_hours o ON o.vcenter_id = v.vcenter_id AND o.moref = v.moref
 ),
 kept AS (
@@ -222,9 +251,7 @@ priced AS (
          ${r6('k.disk_gb * k.exact_present_hours / $4')} AS disk_gb_months
     FROM kept k
     LEFT JOIN LATERAL (
-      SELECT * FROM jsonb_to_recordset($11::jsonb) AS c(name text, scope text, match text, pool smallint, rank integer,
-               ord integer, vcpu_hour double precision, ram_gb_hour double precision, disk_gb_month double precision,
-               powered_on_only boolean)
+      SELECT * FROM cards c
        WHERE NOT coalesce(k.template, false) AND NOT k.per_node
          AND (c.scope = 'all'
               OR (c.scope = 'vcenter' AND (c.match = k.vcenter_id::text OR c.match = lower(k.vcenter_name)))
