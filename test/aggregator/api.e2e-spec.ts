@@ -149,6 +149,18 @@ describe('aggregator API', () => {
     }
     for (const open of ['/health', '/metrics', '/api/docs-json'])
       expect((await api.get(open, null)).status).toBe(200);
+    const docs = await api.get('/api/docs-json', null);
+    expect(Object.keys(docs.body.paths).sort()).toEqual([
+      '/api/v1/aggregations',
+      '/api/v1/aggregations/{id}',
+      '/api/v1/chargeback/daily',
+      '/api/v1/chargeback/monthly',
+      '/api/v1/chargeback/totals',
+      '/api/v1/chargeback/vm-trace',
+      '/api/v1/retention',
+      '/health',
+      '/metrics',
+    ]);
   });
 
   it('refuses bad input with a 400 naming the field, and queues nothing', async () => {
@@ -203,6 +215,11 @@ describe('aggregator API', () => {
         fields: reply.body.fields?.map((f: { field: string }) => f.field),
       }).toEqual({ path, status: 400, fields: [field] });
     }
+    let deep: unknown = 'x';
+    for (let level = 0; level < 40; level++) deep = { a: deep };
+    const nested = await api.post('/api/v1/aggregations', { type: 'daily', date: DAY, vcenter: deep });
+    expect(nested.status).toBe(400);
+    expect(nested.body.fields[0].field).toMatch(/^vcenter\.a\.a/);
     const missing = await api.get('/api/v1/aggregations/99999999', 'reader');
     expect({ status: missing.status, fields: missing.body.fields }).toEqual({
       status: 404,
