@@ -4,12 +4,20 @@ import { runApp, setupOpenApi } from '@vcc/platform';
 import { AggregatorModule } from './aggregator.module';
 import { backfillCommand, retentionCommand } from './jobs/job.commands';
 
+const MIN_POOL_SIZE = 3;
+
 void runApp({
   name: 'aggregator',
   summary: 'chargeback summaries, reports and partition maintenance in PostgreSQL',
   config: AggregatorConfig,
   resources: [databaseResource()],
   commands: { migrate: migrateCommand(), retention: retentionCommand, backfill: backfillCommand },
+  check: (config) =>
+    config.database.poolSize < MIN_POOL_SIZE
+      ? [
+          `database.poolSize: the aggregator needs at least ${MIN_POOL_SIZE} connections (one holds its owner lock, one runs a job, one records the job's start and serves the API); got ${config.database.poolSize}`,
+        ]
+      : [],
   module: (config) => AggregatorModule.forRoot(config),
   configure: (app, _config, version) =>
     setupOpenApi(app, {
