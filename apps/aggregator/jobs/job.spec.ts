@@ -1,8 +1,9 @@
 import { currentDay, jobLocks, previousDay, previousMonth } from './job';
 
+const vc1 = '11111111-1111-1111-1111-111111111111';
+const vc2 = '22222222-2222-2222-2222-222222222222';
+
 describe('jobLocks', () => {
-  const vc1 = '11111111-1111-1111-1111-111111111111';
-  const vc2 = '22222222-2222-2222-2222-222222222222';
   const conflict = (a: ReturnType<typeof jobLocks>, b: ReturnType<typeof jobLocks>): boolean =>
     a.exclusive.some((key) => b.exclusive.includes(key) || b.shared.includes(key)) ||
     b.exclusive.some((key) => a.shared.includes(key));
@@ -18,10 +19,23 @@ describe('jobLocks', () => {
     expect(conflict(one, other)).toBe(false);
   });
 
-  it('lets other periods and types run beside each other', () => {
+  it('lets other days, and months other than their own, run beside a day', () => {
     const day = jobLocks({ type: 'daily', period: '2026-11-28', vcenterId: null });
     expect(conflict(day, jobLocks({ type: 'daily', period: '2026-11-27', vcenterId: null }))).toBe(false);
-    expect(conflict(day, jobLocks({ type: 'monthly', period: '2026-11', vcenterId: null }))).toBe(false);
+    expect(conflict(day, jobLocks({ type: 'monthly', period: '2026-10', vcenterId: null }))).toBe(false);
+    expect(conflict(day, jobLocks({ type: 'retention', period: '2026-11-28', vcenterId: null }))).toBe(false);
+  });
+
+  it('never sums a month while one of its days is being replaced, for any vCenter', () => {
+    const month = jobLocks({ type: 'monthly', period: '2026-11', vcenterId: null });
+    expect(conflict(month, jobLocks({ type: 'daily', period: '2026-11-28', vcenterId: null }))).toBe(true);
+    expect(conflict(month, jobLocks({ type: 'daily', period: '2026-11-01', vcenterId: vc2 }))).toBe(true);
+    expect(
+      conflict(
+        jobLocks({ type: 'monthly', period: '2026-11', vcenterId: vc1 }),
+        jobLocks({ type: 'monthly', period: '2026-11', vcenterId: vc2 }),
+      ),
+    ).toBe(true);
   });
 
   it('runs one retention at a time whatever day it was asked on', () => {

@@ -35,16 +35,20 @@ export interface JobRequest {
  * A job for one vCenter shares its period's lock and holds its vCenter's exclusively; a job for
  * every vCenter holds the period's lock exclusively. So the same job never runs twice at once, a
  * job for all vCenters never runs beside one for a single vCenter of the same period, and jobs for
- * two different vCenters do.
+ * two different vCenters do. Daily jobs also share their month's lock, which a monthly job holds
+ * exclusively: a month is never summed while one of its days is being replaced.
  */
 export function jobLocks(job: Pick<Job, 'type' | 'period' | 'vcenterId'>): {
   shared: string[];
   exclusive: string[];
 } {
   const period = `vcc.job:${job.type}:${job.type === 'retention' || job.type === 'backfill' ? '*' : job.period}`;
-  return job.vcenterId
+  const locks = job.vcenterId
     ? { shared: [period], exclusive: [`${period}:${job.vcenterId}`] }
     : { shared: [], exclusive: [period] };
+  if (job.type === 'daily') locks.shared.push(`vcc.month:${job.period.slice(0, 7)}`);
+  if (job.type === 'monthly') locks.exclusive.push(`vcc.month:${job.period}`);
+  return locks;
 }
 
 /** Calendar parts of `time` in `timeZone`. */
