@@ -137,13 +137,14 @@ export class JobRepository {
 
   /**
    * Days before today (in `timeZone`) with complete snapshots of some vCenter that no successful
-   * daily job covered since the last of them completed, oldest first.
+   * daily job covered since the last shard of them arrived (a retried shard may change rows of a
+   * snapshot already complete), oldest first.
    */
   async staleDays(timeZone: string): Promise<string[]> {
     const rows: StalePeriod[] = await this.dataSource.query(
       `SELECT DISTINCT to_char(snap.day, 'YYYY-MM-DD') AS period
          FROM (SELECT vcenter_id, (snapshot_time AT TIME ZONE $1)::date AS day,
-                      max(coalesce(completed_at, last_received_at)) AS completed
+                      max(last_received_at) AS received
                  FROM inventory_snapshot WHERE complete
                 GROUP BY 1, 2) snap
         WHERE snap.day < (now() AT TIME ZONE $1)::date
@@ -151,7 +152,7 @@ export class JobRepository {
             SELECT 1 FROM aggregation_job job
              WHERE job.type = 'daily' AND job.state = 'succeeded' AND job.period = to_char(snap.day, 'YYYY-MM-DD')
                AND (job.vcenter_id IS NULL OR job.vcenter_id = snap.vcenter_id)
-               AND job.finished_at >= snap.completed)
+               AND job.finished_at >= snap.received)
         ORDER BY 1`,
       [timeZone],
     );
