@@ -1,6 +1,11 @@
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../test/support/postgres';
-import { maintainMonthlyPartitions } from './partitions';
+import {
+  createMonthlyPartition,
+  dropExpiredMonthlyPartitions,
+  maintainMonthlyPartitions,
+  monthlyPartition,
+} from './partitions';
 
 describe('maintainMonthlyPartitions on PostgreSQL', () => {
   let database: TestDatabase;
@@ -76,5 +81,47 @@ describe('maintainMonthlyPartitions on PostgreSQL', () => {
     await expect(client.query("INSERT INTO sample VALUES ('2025-01-01T00:00:00Z', 3)")).rejects.toThrow(
       /no partition of relation "sample" found for row/,
     );
+  });
+
+  it('lets two transactions create the same partition at once: the second waits, then finds it', async () => {
+    const other = new Client({ connectionString: database.url });
+    await other.connect();
+    const advisoryLocks = async (granted: boolean): Promise<number> =>
+      (
+        await client.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted = $1",
+          [granted],
+        )
+      ).rows[0].n;
+    try {
+      await client.query('BEGIN');
+      await other.query('BEGIN');
+      // An existing partition is not waited for: no lock.
+      await createMonthlyPartition(
+        other,
+        'sample',
+        monthlyPartition('sample', new Date('2027-03-15T00:00:00Z')),
+      );
+      expect(await advisoryLocks(true)).toBe(0);
+
+      const april = monthlyPartition('sample', new Date('2027-04-15T00:00:00Z'));
+      await createMonthlyPartition(client, 'sample', april);
+      const second = createMonthlyPartition(other, 'sample', april);
+      while ((await advisoryLocks(false)) === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await client.query('COMMIT');
+      await second;
+      await other.query('COMMIT');
+      expect(await partitions()).toContain('sample_p202704');
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('drops only the months that end before the cut', async () => {
+    expect(await dropExpiredMonthlyPartitions(client, 'sample', new Date('2027-02-01T00:00:00Z'))).toEqual([
+      'sample_p202612',
+      'sample_p202701',
+    ]);
+    expect(await partitions()).toEqual(['sample_p202702', 'sample_p202703', 'sample_p202704']);
   });
 });

@@ -79,17 +79,32 @@ export function expiredMonthlyPartitions(table: string, existing: string[], keep
 
 /**
  * Creates `partition` of `table` unless it exists. Bounds are written in UTC so that the session
- * time zone cannot shift them.
+ * time zone cannot shift them. Sessions creating the same partition at once would collide on the
+ * catalogue's unique keys, so a missing partition is created under an advisory lock held to the end
+ * of the caller's transaction (call it inside one): the later sessions wait, then find it made.
+ * An existing partition takes no lock, so transactions that merely write to it do not queue.
  */
 export async function createMonthlyPartition(
   db: SqlRunner,
   table: string,
   partition: MonthlyPartition,
 ): Promise<void> {
+  const [{ missing }] = rowsOf<{ missing: boolean }>(
+    await db.query('SELECT to_regclass($1) IS NULL AS missing', [`"${partition.name}"`]),
+  );
+  if (!missing) return;
+  await db.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+    `vcc.partition:${partition.name}`,
+  ]);
   await db.query(
     `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF "${table}"
        FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
   );
+}
+
+/** TypeORM returns the rows, a pg client a result object holding them. */
+function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as T[];
 }
 
 /**
@@ -132,7 +147,5 @@ export async function listPartitions(db: SqlRunner, table: string): Promise<stri
       WHERE parent.oid = $1::regclass`,
     [table],
   );
-  // TypeORM returns the rows, a pg client a result object holding them.
-  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as { name: string }[];
-  return rows.map((row) => row.name);
+  return rowsOf<{ name: string }>(result).map((row) => row.name);
 }

@@ -25,13 +25,8 @@ export class PartitionRepository {
       if (!this.known.has(partition.name)) months.set(partition.name, partition);
     }
     for (const partition of months.values()) {
-      await this.dataSource.transaction(async (manager) => {
-        // Replicas creating the same partition at once would collide on the catalogue's unique keys.
-        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-          `vcc.partition:${partition.name}`,
-        ]);
-        await createMonthlyPartition(manager, table, partition);
-      });
+      // In a transaction, so that the helper's lock against replicas creating it too covers the DDL.
+      await this.dataSource.transaction((manager) => createMonthlyPartition(manager, table, partition));
       if (partition.from >= current) this.known.add(partition.name);
     }
   }
