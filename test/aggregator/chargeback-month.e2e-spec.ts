@@ -85,6 +85,31 @@ describe('monthly chargeback on PostgreSQL', () => {
     await database?.drop();
   });
 
+  it('prorates the day a VM was created (the README example)', async () => {
+    const day = await client.query(
+      `SELECT total_samples, samples_present, avg_is_present, avg_vcpu_count, avg_ram_gb, pool_tin_pct,
+              exact_present_hours, vcpu_hours, ram_gb_hours, cost::text
+         FROM chargeback_daily WHERE vcenter_id = $1 AND day = '2026-10-10' AND moref = 'vm-mid'`,
+      [C],
+    );
+    // 12 of 24 samples (12:00–23:00) of 4 vCPU and 8 GB; 12 hours from its creation at 12:00;
+    // 48 vCPU-h × 0.01 + 96 GB-h × 0.005.
+    expect(day.rows).toEqual([
+      {
+        total_samples: 24,
+        samples_present: 12,
+        avg_is_present: 0.5,
+        avg_vcpu_count: 2,
+        avg_ram_gb: 4,
+        pool_tin_pct: 100,
+        exact_present_hours: 12,
+        vcpu_hours: 48,
+        ram_gb_hours: 96,
+        cost: '0.9600',
+      },
+    ]);
+  });
+
   it('weights the daily averages of a VM created and deleted mid-month by the days’ samples', async () => {
     // 744 samples in October. Daily vCPU: 2 on the 10th and 20th (12 of 24 samples), 4 on the 9
     // days between: (2 × 24 + 9 × 4 × 24 + 2 × 24) / 744 = 960 / 744. RAM 8 GB × 240 / 744.
