@@ -227,6 +227,15 @@ describe('describeConfig', () => {
       'database.embedded.dataDir',
       'database.embedded.port',
       'database.embedded.timeoutSeconds',
+      'chargeback.timeZone',
+      'chargeback.pools.tin',
+      'chargeback.pools.bronze',
+      'chargeback.pools.silver',
+      'chargeback.pools.gold',
+      'chargeback.priceCards',
+      'chargeback.filters.excludedTenants',
+      'chargeback.filters.perNodeClusters',
+      'chargeback.filters.srmActiveActiveVcenters',
       'log.level',
     ]);
     expect(keys.find((k) => k.key === 'database.embedded.dataDir')).toMatchObject({
