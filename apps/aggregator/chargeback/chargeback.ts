@@ -92,19 +92,23 @@ function nextMonth(month: string): string {
 }
 
 /**
- * Runs `work` with the memory a run needs and without leftovers of an earlier run in the same
+ * Runs `work` with the settings a run needs and without leftovers of an earlier run in the same
  * transaction. Hash tables of 40,000 VMs outgrow PostgreSQL's default 4 MB work_mem and spill to
- * disk; the setting is put back afterwards, the caller's transaction keeps its own.
+ * disk; JIT compiling these one-off statements took longer than running them. The caller's
+ * transaction gets its own settings back afterwards.
  */
 async function inRun<T>(db: SqlRunner, work: () => Promise<T>): Promise<T> {
-  const [{ work_mem: workMem }] = rowsOf<{ work_mem: string }>(
-    await db.query("SELECT current_setting('work_mem') AS work_mem"),
+  const [saved] = rowsOf<{ work_mem: string; jit: string }>(
+    await db.query("SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit"),
   );
   await db.query(DROP_TEMPORARY_SQL);
-  await db.query("SELECT set_config('work_mem', '64MB', true)");
+  await db.query("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
   const result = await work();
   await db.query(DROP_TEMPORARY_SQL);
-  await db.query("SELECT set_config('work_mem', $1, true)", [workMem]);
+  await db.query("SELECT set_config('work_mem', $1, true), set_config('jit', $2, true)", [
+    saved.work_mem,
+    saved.jit,
+  ]);
   return result;
 }
 
