@@ -53,7 +53,7 @@ SELECT vcenter_id, $5, cluster, host_count, host_hours, cpu_cores, memory_gb, al
 
 /**
  * Totals of each complete snapshot of a period: what the vCenter held (VMs, vCPU, RAM, disk, VMs per
- * pool; templates apart), from step 1 of the summary (SNAPSHOT_GROUPS_SQL). Totals describe the
+ * pool; templates apart), from step 1 of the summary (snapshotGroupsSql). Totals describe the
  * inventory, so chargeback's filters do not apply to them; cost is what chargeback charged. An hour
  * has no cost (cost accrues by the day). Parameters: $1 period start, $2 period end, $3 vCenter or
  * null, $4–$7 the names of Tin … Gold.
