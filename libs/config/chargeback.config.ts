@@ -11,7 +11,7 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateIf,
+  registerDecorator,
   ValidateNested,
 } from 'class-validator';
 import { Doc } from './config-key.decorator';
@@ -61,6 +61,31 @@ export class ChargebackPoolsConfig implements Record<ChargebackPool, string[]> {
   gold = ['Gold'];
 }
 
+/** What is wrong with a price card's `match` for its scope, or undefined. */
+function priceCardMatchProblem(card: PriceCardConfig): string | undefined {
+  // An unknown scope is its own problem.
+  if (card.scope === 'all' || !PRICE_CARD_SCOPES.includes(card.scope)) return undefined;
+  if (typeof card.match !== 'string' || card.match.length < 1 || card.match.length > 256)
+    return 'is required unless scope is all: 1 to 256 characters';
+  if (card.scope === 'pool' && !CHARGEBACK_POOLS.includes(card.match.toLowerCase() as ChargebackPool))
+    return `must name a pool (${CHARGEBACK_POOLS.join(', ')}) when scope is pool`;
+  return undefined;
+}
+
+function IsPriceCardMatch(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isPriceCardMatch',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (_value: unknown, args) =>
+          priceCardMatchProblem(args!.object as PriceCardConfig) === undefined,
+        defaultMessage: (args) => priceCardMatchProblem(args!.object as PriceCardConfig) ?? '',
+      },
+    });
+}
+
 export const PRICE_CARD_SCOPES = ['all', 'vcenter', 'cluster', 'pool'] as const;
 export type PriceCardScope = (typeof PRICE_CARD_SCOPES)[number];
 
@@ -78,10 +103,7 @@ export class PriceCardConfig {
   scope: PriceCardScope = 'all';
 
   /** vCenter name or id, cluster name, or pool (tin, bronze, silver, gold); unused for `all`. */
-  @ValidateIf((card: PriceCardConfig) => card.scope !== 'all')
-  @IsString({ message: 'is required unless scope is all' })
-  @MinLength(1)
-  @MaxLength(256)
+  @IsPriceCardMatch()
   match?: string;
 
   @IsNumber({ allowNaN: false, allowInfinity: false })

@@ -10,10 +10,11 @@ import {
   MONTHLY_TOTALS_SQL,
 } from './period-summaries.sql';
 import {
+  ALL_COMPLETE_SQL,
   DROP_TEMPORARY_SQL,
   POOL_NAMES_SQL,
-  SNAPSHOT_GROUPS_SQL,
-  VM_SAMPLES_SQL,
+  snapshotGroupsSql,
+  vmSamplesSql,
   vmSummarySql,
 } from './vm-summary.sql';
 
@@ -33,12 +34,10 @@ export class ChargebackInputError extends Error {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A calendar date between years 2000 and 9999 that exists (no 2026-02-30). */
-function checkDate(field: string, value: string, pattern: RegExp, iso: string): void {
+function checkDate(field: string, value: string, format: string, pattern: RegExp, iso: string): void {
   const parsed = new Date(`${iso}T00:00:00Z`);
   if (!pattern.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== iso)
-    throw new ChargebackInputError(
-      `${field} must be a date ${pattern.source} between 2000 and 9999, got "${value}"`,
-    );
+    throw new ChargebackInputError(`${field} must be a date ${format} between 2000 and 9999, got "${value}"`);
 }
 
 function checkInputs(
@@ -46,8 +45,8 @@ function checkInputs(
   month: string | undefined,
   vcenterId: string | undefined,
 ): void {
-  if (day !== undefined) checkDate('day', day, /^[2-9]\d{3}-\d{2}-\d{2}$/, day);
-  if (month !== undefined) checkDate('month', month, /^[2-9]\d{3}-\d{2}$/, `${month}-01`);
+  if (day !== undefined) checkDate('day', day, 'YYYY-MM-DD', /^[2-9]\d{3}-\d{2}-\d{2}$/, day);
+  if (month !== undefined) checkDate('month', month, 'YYYY-MM', /^[2-9]\d{3}-\d{2}$/, `${month}-01`);
   if (vcenterId !== undefined && !UUID.test(vcenterId))
     throw new ChargebackInputError(`vcenterId must be a UUID, got "${vcenterId}"`);
 }
@@ -92,19 +91,23 @@ function nextMonth(month: string): string {
 }
 
 /**
- * Runs `work` with the memory a run needs and without leftovers of an earlier run in the same
+ * Runs `work` with the settings a run needs and without leftovers of an earlier run in the same
  * transaction. Hash tables of 40,000 VMs outgrow PostgreSQL's default 4 MB work_mem and spill to
- * disk; the setting is put back afterwards, the caller's transaction keeps its own.
+ * disk; JIT compiling these one-off statements took longer than running them. The caller's
+ * transaction gets its own settings back afterwards.
  */
 async function inRun<T>(db: SqlRunner, work: () => Promise<T>): Promise<T> {
-  const [{ work_mem: workMem }] = rowsOf<{ work_mem: string }>(
-    await db.query("SELECT current_setting('work_mem') AS work_mem"),
+  const [saved] = rowsOf<{ work_mem: string; jit: string }>(
+    await db.query("SELECT current_setting('work_mem') AS work_mem, current_setting('jit') AS jit"),
   );
   await db.query(DROP_TEMPORARY_SQL);
-  await db.query("SELECT set_config('work_mem', '64MB', true)");
+  await db.query("SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true)");
   const result = await work();
   await db.query(DROP_TEMPORARY_SQL);
-  await db.query("SELECT set_config('work_mem', $1, true)", [workMem]);
+  await db.query("SELECT set_config('work_mem', $1, true), set_config('jit', $2, true)", [
+    saved.work_mem,
+    saved.jit,
+  ]);
   return result;
 }
 
@@ -122,12 +125,15 @@ async function scanSnapshots(
   parameters: ChargebackParameters,
 ): Promise<PoolNames> {
   const range = [period.start, period.end, vcenter];
-  await db.query(SNAPSHOT_GROUPS_SQL, range);
+  const [{ all_complete: allComplete }] = rowsOf<{ all_complete: boolean }>(
+    await db.query(ALL_COMPLETE_SQL, range),
+  );
+  await db.query(snapshotGroupsSql(allComplete), range);
   const [names] = rowsOf<{ tin: string[]; bronze: string[]; silver: string[]; gold: string[] }>(
     await db.query(POOL_NAMES_SQL, parameters.pools),
   );
   const poolNames: PoolNames = [names.tin, names.bronze, names.silver, names.gold];
-  await db.query(VM_SAMPLES_SQL, [...range, ...poolNames]);
+  await db.query(vmSamplesSql(allComplete), [...range, ...poolNames]);
   return poolNames;
 }
 
@@ -160,6 +166,9 @@ async function insertSummary(
 }
 
 /**
+ * `db` must be one connection in a transaction (a QueryRunner, a transaction's EntityManager or a
+ * pg client after BEGIN): a run keeps temporary tables and settings between its statements.
+ *
  * Replaces the daily summary of `day` (YYYY-MM-DD, a calendar day in `config.timeZone`) for one
  * vCenter or all, with its cluster capacity rows and the hourly and daily totals caches. Totals are
  * refreshed here rather than by a function of their own: they come from the same scan of the
@@ -206,7 +215,7 @@ export async function aggregateDay(
 }
 
 /**
- * Replaces the monthly summary of `month` (YYYY-MM in `config.timeZone`) and its monthly totals, from
+ * `db` as for aggregateDay. Replaces the monthly summary of `month` (YYYY-MM in `config.timeZone`) and its monthly totals, from
  * the month's daily summaries (vCTP's weighted rules; the days must have been aggregated) or
  * straight from the hourly snapshots (the daily rules applied to the whole month). Monthly totals
  * always come from the daily totals. Runs in the caller's transaction.

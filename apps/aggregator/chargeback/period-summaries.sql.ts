@@ -35,7 +35,7 @@ per_node AS (
 measured AS (
   SELECT h.vcenter_id, h.cluster, n.host_month,
          ${r6('h.host_samples::double precision / c.total_samples')} AS host_count,
-         ${r6('h.host_samples * extract(epoch FROM $2 - $1) / 3600 / c.total_samples')} AS host_hours,
+         ${r6("h.host_samples * date_part('epoch', $2 - $1) / 3600 / c.total_samples")} AS host_hours,
          ${r6('h.cores::double precision / c.total_samples')} AS cpu_cores,
          ${r6('h.memory_mb::double precision / 1024 / c.total_samples')} AS memory_gb,
          ${r6('coalesce(a.vcpu, 0)')} AS allocated_vcpu, ${r6('coalesce(a.ram_gb, 0)')} AS allocated_ram_gb
@@ -48,12 +48,12 @@ INSERT INTO chargeback_cluster_daily (vcenter_id, day, cluster, host_count, host
                                       allocated_vcpu, allocated_ram_gb, idle_vcpu, idle_ram_gb, per_node, cost)
 SELECT vcenter_id, $5, cluster, host_count, host_hours, cpu_cores, memory_gb, allocated_vcpu, allocated_ram_gb,
        ${r6('cpu_cores - allocated_vcpu')}, ${r6('memory_gb - allocated_ram_gb')}, host_month IS NOT NULL,
-       coalesce(round(host_hours::numeric * host_month::numeric / $4::numeric, 4), 0)
+       coalesce(round((host_hours * host_month / $4)::numeric, 4), 0)
   FROM measured`;
 
 /**
  * Totals of each complete snapshot of a period: what the vCenter held (VMs, vCPU, RAM, disk, VMs per
- * pool; templates apart), from step 1 of the summary (SNAPSHOT_GROUPS_SQL). Totals describe the
+ * pool; templates apart), from step 1 of the summary (snapshotGroupsSql). Totals describe the
  * inventory, so chargeback's filters do not apply to them; cost is what chargeback charged. An hour
  * has no cost (cost accrues by the day). Parameters: $1 period start, $2 period end, $3 vCenter or
  * null, $4–$7 the names of Tin … Gold.
