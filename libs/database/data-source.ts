@@ -15,6 +15,7 @@ import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter
 import { CollectorSecret1764430000000 } from './migrations/1764430000000-collector-secret';
 import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
 import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-snapshot-vm-lifecycle';
+import { VmLifecycleEventIndex1764605000000 } from './migrations/1764605000000-vm-lifecycle-event-index';
 
 export const entities = [
   VcenterEntity,
@@ -35,6 +36,7 @@ export const migrations = [
   CollectorSecret1764430000000,
   RealtimeIntervalCheck1764510000000,
   SnapshotVmLifecycle1764600000000,
+  VmLifecycleEventIndex1764605000000,
 ];
 
 /**
