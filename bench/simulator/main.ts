@@ -173,6 +173,7 @@ async function main(): Promise<void> {
       // vcsim's VMs all run; so do these, for the same amount of data.
       VCC_INVENTORY_POWERED_OFF_PERCENT: '0',
       VCC_INVENTORY_TEMPLATE_PERCENT: '0',
+      VCC_INVENTORY_SRM_PLACEHOLDER_PERCENT: '0',
       VCC_EVENTS_INTERVAL_SECONDS: '0',
     },
   });

@@ -111,6 +111,22 @@ export class SimulatorInventoryConfig {
   @Min(0)
   @Max(100)
   templatePercent = 2;
+
+  @Doc(
+    'share of the VMs that are Site Recovery Manager placeholders (powered off; config.managedBy com.vmware.vcDr, placeholderVm), in percent',
+  )
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  srmPlaceholderPercent = 3;
+
+  @Doc(
+    'share of the other VMs (not templates) that vCloud Director manages (config.managedBy com.vmware.vcloud, its id in the cloud.uuid advanced setting), in percent',
+  )
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  vcloudPercent = 10;
 }
 
 export class SimulatorPerfConfig {

@@ -31,3 +31,17 @@ export interface EventBatch {
   vcenter: string;
   events: EventRow[];
 }
+
+/**
+ * The events after which a VM exists under its moref: created, cloned, deployed from a template or
+ * registered. The key of the latest is a snapshot row's `creationEventKey`.
+ */
+export const VM_CREATION_EVENTS: readonly string[] = [
+  'VmCreatedEvent',
+  'VmClonedEvent',
+  'VmDeployedEvent',
+  'VmRegisteredEvent',
+];
+
+/** The event after which a VM no longer exists; its time is a snapshot row's `deletionTime`. */
+export const VM_REMOVED_EVENT = 'VmRemovedEvent';

@@ -28,6 +28,31 @@ export interface VmInventory {
   /** config.createDate, when vCenter has it (6.7+). */
   createdAt: string | null;
   guestOs: string | null;
+  /**
+   * A placeholder Site Recovery Manager keeps for a VM it protects at the other site: registered, but
+   * not a workload (config.managedBy: extension `com.vmware.vcDr…`, type `placeholderVm`).
+   */
+  srmPlaceholder: boolean;
+  /**
+   * The vCloud Director id of a VM vCD manages (config.managedBy extension `com.vmware.vcloud`): the
+   * VM's `cloud.uuid` advanced setting (config.extraConfig), the UUID in vCD's `urn:vcloud:vm:<uuid>`.
+   */
+  cloudId: string | null;
+}
+
+/**
+ * What a stored VM snapshot row holds beyond the VmInventory a collector read: the controller fills
+ * it from the vCenter's events (collectors post those separately), whichever of row and event
+ * arrives second.
+ */
+export interface VmLifecycle {
+  /** Key of the latest VM_CREATION_EVENTS event of the VM's moref, when the events hold one. */
+  creationEventKey: number | null;
+  /**
+   * When vCenter removed the VM (VmRemovedEvent), on its row of the hour it was removed in, the only
+   * snapshot hour the removal falls in; null on earlier rows and while the event is unknown.
+   */
+  deletionTime: string | null;
 }
 
 export type HostConnectionState = 'connected' | 'disconnected' | 'notResponding';

@@ -15,6 +15,7 @@ import { VcenterNameCase1764400000000 } from './migrations/1764400000000-vcenter
 import { CollectorSecret1764430000000 } from './migrations/1764430000000-collector-secret';
 import { RealtimeIntervalCheck1764510000000 } from './migrations/1764510000000-realtime-interval-check';
 import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-snapshot-vm-lifecycle';
+import { VmLifecycleEventIndex1764605000000 } from './migrations/1764605000000-vm-lifecycle-event-index';
 import { Chargeback1764610000000 } from './migrations/1764610000000-chargeback';
 import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggregation-jobs';
 
@@ -37,6 +38,7 @@ export const migrations = [
   CollectorSecret1764430000000,
   RealtimeIntervalCheck1764510000000,
   SnapshotVmLifecycle1764600000000,
+  VmLifecycleEventIndex1764605000000,
   Chargeback1764610000000,
   AggregationJobs1764620000000,
 ];

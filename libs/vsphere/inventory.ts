@@ -22,6 +22,13 @@ export interface Inventory {
 }
 
 /**
+ * The one advanced setting the inventory reads, by key: an indexed path returns that element of
+ * config.extraConfig alone, where the whole array would be dozens of settings per VM (vCenter
+ * supports the index; vcsim 0.24 does not and reports the path missing, read as no vCD id).
+ */
+const VCD_CLOUD_UUID_PATH = 'config.extraConfig["cloud.uuid"]';
+
+/**
  * What the inventory query reads, per type. Folders, datacenters, compute resources and resource
  * pools are read too so that names and paths are resolved locally, from one query.
  */
@@ -41,6 +48,8 @@ export const INVENTORY_PROPERTIES: Readonly<Record<string, readonly string[]>> =
     'config.createDate',
     'config.guestId',
     'config.guestFullName',
+    'config.managedBy',
+    VCD_CLOUD_UUID_PATH,
     'summary.storage.committed',
     'summary.storage.uncommitted',
   ],
@@ -177,6 +186,7 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
             (p['config.guestFullName'] as string | undefined) ??
             (p['config.guestId'] as string | undefined) ??
             null,
+          ...vmManagement(p['config.managedBy'], p[VCD_CLOUD_UUID_PATH]),
         });
         break;
       }
@@ -220,6 +230,31 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
     clusters: sortByMoref(clusters),
     datastores: sortByMoref(datastores),
     bootTimeByMoref,
+  };
+}
+
+/**
+ * What config.managedBy and the `cloud.uuid` advanced setting say of a VM. Site Recovery Manager
+ * registers its extension as `com.vmware.vcDr`, or `com.vmware.vcDr-<suffix>` for a custom plug-in
+ * id, and marks its placeholders with type `placeholderVm`. vCloud Director marks the VMs it manages
+ * with extension `com.vmware.vcloud` and keeps its own id of the VM in `cloud.uuid`; a VM taken out of
+ * vCD (or cloned outside it) can keep the setting but not the mark, so the id counts only with it.
+ */
+export function vmManagement(
+  managedBy: unknown,
+  cloudUuidOption: unknown,
+): { srmPlaceholder: boolean; cloudId: string | null } {
+  const { extensionKey, type } = (managedBy ?? {}) as { extensionKey?: unknown; type?: unknown };
+  const srm =
+    typeof extensionKey === 'string' &&
+    (extensionKey === 'com.vmware.vcDr' || extensionKey.startsWith('com.vmware.vcDr-'));
+  const cloudUuid = (cloudUuidOption as { value?: unknown } | undefined)?.value;
+  return {
+    srmPlaceholder: srm && type === 'placeholderVm',
+    cloudId:
+      extensionKey === 'com.vmware.vcloud' && typeof cloudUuid === 'string' && cloudUuid !== ''
+        ? cloudUuid
+        : null,
   };
 }
 

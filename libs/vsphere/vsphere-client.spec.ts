@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { join } from 'node:path';
+import { vmManagement } from './inventory';
 import { QueryPerfExecutor } from './perf/query-perf.executor';
 import { runQueryPerfTask } from './perf/query-perf.worker';
 import { retrieveProperties } from './property-collector';
@@ -130,6 +131,37 @@ describe('VsphereClient against hand-written vCenter responses', () => {
     const next = server.seen.find((s) => s.operation === 'ContinueRetrievePropertiesEx')!;
     expect(next.body).toContain('<ns1:token>session[52b8b0b5]7f3c1a</ns1:token>');
     expect(next.headers.cookie).toBe('vmware_soap_session="2"');
+  });
+
+  it('reads config.managedBy and an indexed extraConfig element typed, into SRM placeholder and vCD id', async () => {
+    server.reply('RetrievePropertiesEx', 'retrieve-properties-managed-by.xml');
+    const client = await connect(server);
+    const objects = await retrieveProperties(
+      client.session,
+      [{ type: 'VirtualMachine', pathSet: ['name', 'config.managedBy', 'config.extraConfig["cloud.uuid"]'] }],
+      [{ obj: { type: 'VirtualMachine', value: 'vm-201' } }],
+    );
+    expect(objects[1].props).toEqual({
+      name: 'web-01 (f487ba71-058a-47a9-9e9a-def458c63fd5)',
+      'config.managedBy': { _type: 'ManagedByInfo', extensionKey: 'com.vmware.vcloud', type: 'vm' },
+      'config.extraConfig["cloud.uuid"]': {
+        _type: 'OptionValue',
+        key: 'cloud.uuid',
+        value: 'f487ba71-058a-47a9-9e9a-def458c63fd5',
+      },
+    });
+    expect(
+      objects.map((o) =>
+        vmManagement(o.props['config.managedBy'], o.props['config.extraConfig["cloud.uuid"]']),
+      ),
+    ).toEqual([
+      { srmPlaceholder: true, cloudId: null },
+      { srmPlaceholder: false, cloudId: 'f487ba71-058a-47a9-9e9a-def458c63fd5' },
+      { srmPlaceholder: false, cloudId: null },
+    ]);
+    expect(server.seen.find((s) => s.operation === 'RetrievePropertiesEx')!.body).toContain(
+      '<ns1:pathSet>config.extraConfig["cloud.uuid"]</ns1:pathSet>',
+    );
   });
 
   it('logs in again and retries once on NotAuthenticated', async () => {

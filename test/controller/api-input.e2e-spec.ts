@@ -425,6 +425,21 @@ describe('controller API input, authentication and roles', () => {
         ],
       });
     });
+    // srmPlaceholder and cloudId may be left out (collectors older than them), but not be of another type.
+    await rejects(
+      400,
+      ['vms.0.srmPlaceholder', 'vms.1.cloudId', 'vms.2.srmPlaceholder', 'vms.3.cloudId'],
+      () =>
+        post({
+          ...shard,
+          vms: [
+            { ...vm('vm-1'), srmPlaceholder: 'yes' },
+            { ...vm('vm-2'), cloudId: 42 },
+            { ...vm('vm-3'), srmPlaceholder: null },
+            { ...vm('vm-4'), cloudId: 'x'.repeat(129) },
+          ],
+        }),
+    );
     await rejects(400, ['hosts.0.cpuCores', 'hosts.0.connectionState'], () =>
       post({
         ...shard,

@@ -376,6 +376,121 @@ describe('inventory snapshots and events on PostgreSQL', () => {
   });
 });
 
+describe('VM lifecycle on snapshot rows, from the stored events', () => {
+  let database: TestDatabase;
+  let controller: RunningApp;
+  let api: ControllerClient;
+  let db: Client;
+  let epoch: number;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    controller = await startController(database.url, { VCC_MEMBERSHIP_HEARTBEAT_INTERVAL_SECONDS: '60' });
+    api = client(controller.url);
+    db = await connect(database.url);
+    await api.post('/api/v1/vcenters', vcenterBody('vc-lifecycle'));
+    epoch = (await api.post('/api/v1/collectors/register', { name: 'c0', version: '1' }, 'collector')).body
+      .assignment.epoch;
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    if (controller) expect(await controller.stop()).toBe(0);
+    await database?.drop();
+  });
+
+  const MINUTE_MS = 60_000;
+  const at = (hoursAgo: number, minutes: number): string =>
+    new Date(thisHour - hoursAgo * HOUR_MS + minutes * MINUTE_MS).toISOString();
+  const lifecycle = (key: number, type: string, moref: string, createdTime: string) => ({
+    ...event(key, createdTime),
+    type,
+    vm: { moref, name: `app-${moref}` },
+  });
+  const postEvents = async (...events: ReturnType<typeof lifecycle>[]) =>
+    expect((await api.post('/api/v1/events', { vcenter: 'vc-lifecycle', events }, 'collector')).status).toBe(
+      200,
+    );
+  const postShard = async (hoursAgo: number, vms: Record<string, unknown>[]) =>
+    expect(
+      (
+        await api.post(
+          '/api/v1/inventory/snapshots',
+          {
+            vcenter: 'vc-lifecycle',
+            snapshotTime: hourIso(hoursAgo),
+            epoch,
+            groupIndex: 0,
+            groupCount: 1,
+            vms,
+            hosts: [],
+          },
+          'collector',
+        )
+      ).status,
+    ).toBe(200);
+  const lifecycleRows = async () =>
+    (
+      await db.query(
+        `SELECT snapshot_time, moref, creation_event_key, deletion_time, srm_placeholder, cloud_id
+           FROM inventory_vm ORDER BY snapshot_time, moref`,
+      )
+    ).rows;
+  const row = (hoursAgo: number, moref: string, fields: Record<string, unknown> = {}) => ({
+    snapshot_time: new Date(hourIso(hoursAgo)),
+    moref,
+    creation_event_key: null,
+    deletion_time: null,
+    srm_placeholder: false,
+    cloud_id: null,
+    ...fields,
+  });
+
+  it('fills the creation event key and the deletion time from the events, whichever arrives second', async () => {
+    // Events before the shard: vm-1 created, vm-2 cloned (created again later: the latest key counts),
+    // vm-5 removed within the hour the late shard is of.
+    await postEvents(
+      lifecycle(101, 'VmCreatedEvent', 'vm-1', at(3, 30)),
+      lifecycle(102, 'VmClonedEvent', 'vm-2', at(3, 35)),
+      lifecycle(103, 'VmPoweredOffEvent', 'vm-3', at(3, 40)),
+      lifecycle(104, 'VmRegisteredEvent', 'vm-2', at(3, 45)),
+      lifecycle(105, 'VmRemovedEvent', 'vm-5', at(2, 10)),
+    );
+    await postShard(3, [
+      { ...vm(4), srmPlaceholder: false, cloudId: 'f487ba71-058a-47a9-9e9a-def458c63fd5' },
+    ]);
+    await postShard(2, [
+      vm(1),
+      vm(2),
+      { ...vm(3), srmPlaceholder: true, cloudId: null },
+      { ...vm(4), srmPlaceholder: false, cloudId: 'f487ba71-058a-47a9-9e9a-def458c63fd5' },
+      vm(5),
+    ]);
+    // Events after the rows: vm-3 deployed (its event came late), vm-4 removed during the second hour.
+    await postEvents(
+      lifecycle(106, 'VmDeployedEvent', 'vm-3', at(3, 50)),
+      lifecycle(107, 'VmRemovedEvent', 'vm-4', at(2, 40)),
+    );
+
+    const cloudId = 'f487ba71-058a-47a9-9e9a-def458c63fd5';
+    const expected = [
+      // vm-4's removal falls in the later hour: the earlier row keeps no deletion time.
+      row(3, 'vm-4', { cloud_id: cloudId }),
+      row(2, 'vm-1', { creation_event_key: 101 }),
+      row(2, 'vm-2', { creation_event_key: 104 }),
+      row(2, 'vm-3', { creation_event_key: 106, srm_placeholder: true }),
+      row(2, 'vm-4', { cloud_id: cloudId, deletion_time: new Date(at(2, 40)) }),
+      row(2, 'vm-5', { deletion_time: new Date(at(2, 10)) }),
+    ];
+    expect(await lifecycleRows()).toEqual(expected);
+
+    // A shard posted again, and events posted again, leave the same rows.
+    await postShard(2, [vm(1), vm(2), { ...vm(3), srmPlaceholder: true }, { ...vm(4), cloudId }, vm(5)]);
+    await postEvents(lifecycle(107, 'VmRemovedEvent', 'vm-4', at(2, 40)));
+    expect(await lifecycleRows()).toEqual(expected);
+  });
+});
+
 function recentIso(): string {
   return new Date(Date.now() - 60_000).toISOString();
 }

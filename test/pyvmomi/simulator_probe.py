@@ -28,7 +28,8 @@ INVENTORY_PATHS = {
     vim.VirtualMachine: ["name", "parent", "resourcePool", "runtime.powerState", "runtime.host", "config.uuid",
                          "config.instanceUuid", "config.template", "config.hardware.numCPU",
                          "config.hardware.memoryMB", "config.createDate", "config.guestId", "config.guestFullName",
-                         "summary.storage.committed", "summary.storage.uncommitted"],
+                         "config.managedBy", 'config.extraConfig["cloud.uuid"]', "summary.storage.committed",
+                         "summary.storage.uncommitted"],
     vim.HostSystem: ["name", "parent", "summary.hardware.numCpuCores", "summary.hardware.numCpuPkgs",
                      "summary.hardware.cpuMhz", "summary.hardware.memorySize", "runtime.connectionState",
                      "runtime.powerState", "runtime.inMaintenanceMode"],
@@ -48,6 +49,9 @@ def plain(value):
         return value.isoformat()
     if isinstance(value, list):
         return [plain(item) for item in value]
+    if isinstance(value, vmodl.DynamicData):
+        fields = {prop.name: getattr(value, prop.name) for prop in value._GetPropertyList()}
+        return {name: plain(field) for name, field in fields.items() if field not in (None, [])}
     return value
 
 

@@ -1,3 +1,5 @@
+import { SimulatorInventoryConfig } from '@vcc/config';
+import { generateInventory } from '../../apps/simulator/inventory/inventory.generator';
 import { sampleValue } from '../../apps/simulator/perf/sample-value';
 import type { RunningApp } from '../support/apps';
 import { runProcess } from '../support/processes';
@@ -87,7 +89,9 @@ describe('the simulator, seen by pyVmomi', () => {
     );
 
     // xsi:type on every value, so pyVmomi decodes each to its vim25 type.
-    const vm = ofType('VirtualMachine').find((o) => o.props['runtime.powerState'].value === 'poweredOn')!;
+    const vm = ofType('VirtualMachine').find(
+      (o) => o.props['runtime.powerState'].value === 'poweredOn' && !o.props['config.managedBy'],
+    )!;
     const pytypes = Object.fromEntries(Object.entries(vm.props).map(([path, typed]) => [path, typed.pytype]));
     expect(pytypes).toEqual({
       name: 'str',
@@ -116,6 +120,48 @@ describe('the simulator, seen by pyVmomi', () => {
     const templates = ofType('VirtualMachine').filter((o) => o.props['config.template'].value === true);
     expect(templates.length).toBeGreaterThan(0);
     for (const template of templates) expect(template.props.resourcePool).toBeUndefined();
+  });
+
+  it('reads config.managedBy and the cloud.uuid setting by indexed path, typed, on the VMs the generator made SRM placeholders and vCD VMs', async () => {
+    const { inventory } = await probe<{ inventory: Inventory }>(simulator, 'inventory:0');
+    const generated = [
+      ...generateInventory({ ...new SimulatorInventoryConfig(), seed: 11 }).ofKind('VirtualMachine'),
+    ];
+    const expected = (extensionKey: string) =>
+      generated.filter((vm) => vm.managedBy?.extensionKey === extensionKey).map((vm) => vm.moref);
+    const vms = inventory.objects.filter((o) => o.type === 'VirtualMachine');
+    const managedBy = (extensionKey: string) =>
+      vms.filter(
+        (o) =>
+          (o.props['config.managedBy']?.value as { extensionKey?: string } | undefined)?.extensionKey ===
+          extensionKey,
+      );
+
+    const placeholders = managedBy('com.vmware.vcDr');
+    expect(placeholders.map((o) => o.moref).sort()).toEqual(expected('com.vmware.vcDr').sort());
+    expect(placeholders.length).toBeGreaterThan(0);
+    for (const o of placeholders) {
+      expect(o.props['config.managedBy']).toEqual({
+        value: { extensionKey: 'com.vmware.vcDr', type: 'placeholderVm' },
+        pytype: 'vim.ext.ManagedByInfo',
+      });
+      expect(o.props['runtime.powerState'].value).toBe('poweredOff');
+      expect(o.props['config.extraConfig["cloud.uuid"]']).toBeUndefined();
+    }
+
+    const vcd = managedBy('com.vmware.vcloud');
+    expect(vcd.map((o) => o.moref).sort()).toEqual(expected('com.vmware.vcloud').sort());
+    expect(vcd.length).toBeGreaterThan(0);
+    const cloudUuids = new Map(generated.map((vm) => [vm.moref, vm.extraConfig[0]?.[1]]));
+    for (const o of vcd) {
+      expect(o.props['config.extraConfig["cloud.uuid"]']).toEqual({
+        value: { key: 'cloud.uuid', value: cloudUuids.get(o.moref) },
+        pytype: 'vim.option.OptionValue',
+      });
+    }
+    const others = vms.filter((o) => !o.props['config.managedBy']);
+    expect(others.length).toBe(VMS - placeholders.length - vcd.length);
+    for (const o of others) expect(o.props['config.extraConfig["cloud.uuid"]']).toBeUndefined();
   });
 
   it('gets QueryPerf values equal to sampleValue, with instances per vCPU, virtual disk, NIC and datastore', async () => {

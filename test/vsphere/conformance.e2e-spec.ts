@@ -39,6 +39,11 @@ interface Target {
    * nothing there and inventories wait for their periodic read.
    */
   tailsEventHistory: boolean;
+  /**
+   * config.managedBy and config.extraConfig["cloud.uuid"]: vcsim 0.24 has no managedBy and reports
+   * the indexed path missing (the index came in later govmomi), so it has no SRM or vCD VMs.
+   */
+  servesVmManagement: boolean;
   start(): Promise<{
     url: string;
     username: string;
@@ -54,12 +59,14 @@ const targets: Target[] = [
     name: 'vcsim',
     pagesInTimeOrder: false,
     tailsEventHistory: false,
+    servesVmManagement: false,
     start: () => startVcsim({ clusters: 2, hostsPerCluster: 2, vmsPerHost: 3 }),
   },
   {
     name: 'the vcc simulator',
     pagesInTimeOrder: true,
     tailsEventHistory: true,
+    servesVmManagement: true,
     start: async () => {
       const app = await startSimulator({
         VCC_HTTP_TLS_SELF_SIGNED: 'true',
@@ -188,6 +195,8 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
       expect(vm.memoryMb).toBeGreaterThan(0);
       expect(typeof vm.template).toBe('boolean');
     }
+    if (!target.servesVmManagement)
+      expect(inventory.vms.filter((vm) => vm.srmPlaceholder || vm.cloudId !== null)).toEqual([]);
     for (const host of inventory.hosts) {
       expect(host.cpuCores).toBeGreaterThan(0);
       expect(host.memoryMb).toBeGreaterThan(0);

@@ -27,7 +27,7 @@ import {
   type VmInventory,
   type VmPowerState,
 } from '@vcc/contract';
-import { Nullable } from '../common/nullable';
+import { Nullable, Optional } from '../common/nullable';
 
 export const MAX_SHARD_ROWS = 200_000;
 
@@ -47,7 +47,10 @@ function IsHourBoundary(): PropertyDecorator {
     });
 }
 
-/** A VM row: exactly the fields of VmInventory (libs/contract); nullable fields must be present. */
+/**
+ * A VM row: exactly the fields of VmInventory (libs/contract); nullable fields must be present, but
+ * for srmPlaceholder and cloudId, which collectors older than them leave out (false and null then).
+ */
 export class VmRowDto implements VmInventory {
   @ApiProperty({ example: 'vm-1234' })
   @IsString()
@@ -142,6 +145,25 @@ export class VmRowDto implements VmInventory {
   @IsString()
   @MaxLength(256)
   guestOs: string | null;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "Site Recovery Manager's placeholder for a VM it protects (config.managedBy)",
+  })
+  @Optional()
+  @IsBoolean()
+  srmPlaceholder: boolean = false;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    default: null,
+    description: 'vCloud Director id (cloud.uuid) of a VM vCD manages',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  cloudId: string | null = null;
 }
 
 /** A host row: exactly the fields of HostInventory (libs/contract). */

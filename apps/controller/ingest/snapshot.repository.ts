@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InventorySnapshotEntity, InventorySnapshotShardEntity } from '@vcc/database';
 import type { HostInventory, VmInventory } from '@vcc/contract';
+import { fillShardFromEvents, lockVmLifecycle } from './vm-lifecycle';
 
 export interface Shard {
   vcenterId: string;
@@ -26,10 +27,12 @@ export class SnapshotRepository {
    * Stores a shard and updates the snapshot registry in one transaction. Rows are upserted by
    * (vCenter, snapshot time, moref), so a retried shard leaves the same rows. The registry row is
    * locked first: shards of one snapshot arriving together are counted one after the other, so the
-   * last one always sees the others and marks the snapshot complete.
+   * last one always sees the others and marks the snapshot complete. VM rows take their creation
+   * event key and deletion time from the events stored so far (vm-lifecycle.ts).
    */
   async storeShard(shard: Shard): Promise<ShardOutcome> {
     return this.dataSource.transaction(async (manager) => {
+      await lockVmLifecycle(manager, shard.vcenterId);
       const key = [shard.vcenterId, shard.snapshotTime];
       await manager.query(
         `INSERT INTO inventory_snapshot (vcenter_id, snapshot_time) VALUES ($1, $2)
@@ -50,10 +53,11 @@ export class SnapshotRepository {
         await manager.query(
           `INSERT INTO inventory_vm (vcenter_id, snapshot_time, epoch, group_index, moref, name, uuid, instance_uuid,
              power_state, template, vcpus, memory_mb, provisioned_disk_gb, host_moref, host_name, cluster_name,
-             datacenter_name, resource_pool_name, folder_path, vm_created_at, guest_os)
+             datacenter_name, resource_pool_name, folder_path, vm_created_at, guest_os, srm_placeholder, cloud_id)
            SELECT $1, $2, $3, $4, * FROM unnest($5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
              $10::boolean[], $11::integer[], $12::integer[], $13::double precision[], $14::text[], $15::text[],
-             $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[], $21::text[])
+             $16::text[], $17::text[], $18::text[], $19::text[], $20::timestamptz[], $21::text[], $22::boolean[],
+             $23::text[])
            ON CONFLICT (vcenter_id, snapshot_time, moref) DO UPDATE SET
              epoch = excluded.epoch, group_index = excluded.group_index, name = excluded.name, uuid = excluded.uuid,
              instance_uuid = excluded.instance_uuid, power_state = excluded.power_state, template = excluded.template,
@@ -61,7 +65,7 @@ export class SnapshotRepository {
              host_moref = excluded.host_moref, host_name = excluded.host_name, cluster_name = excluded.cluster_name,
              datacenter_name = excluded.datacenter_name, resource_pool_name = excluded.resource_pool_name,
              folder_path = excluded.folder_path, vm_created_at = excluded.vm_created_at, guest_os = excluded.guest_os,
-             received_at = now()`,
+             srm_placeholder = excluded.srm_placeholder, cloud_id = excluded.cloud_id, received_at = now()`,
           [
             ...origin,
             vms.map((v) => v.moref),
@@ -81,7 +85,15 @@ export class SnapshotRepository {
             vms.map((v) => v.folderPath),
             vms.map((v) => v.createdAt),
             vms.map((v) => v.guestOs),
+            vms.map((v) => v.srmPlaceholder),
+            vms.map((v) => v.cloudId),
           ],
+        );
+        await fillShardFromEvents(
+          manager,
+          shard.vcenterId,
+          shard.snapshotTime,
+          vms.map((v) => v.moref),
         );
       }
       if (shard.hosts.length) {

@@ -268,7 +268,8 @@ export class InventoryChanger {
 
 const eligible: Record<Change, (vm: VmRecord, inventory: Inventory) => boolean> = {
   create: (vm) => vm.resourcePool !== undefined,
-  powerOn: (vm) => vm.powerState === 'poweredOff',
+  // An SRM placeholder has no disks to run on until a recovery replaces it.
+  powerOn: (vm) => vm.powerState === 'poweredOff' && vm.managedBy?.type !== 'placeholderVm',
   powerOff: (vm) => vm.powerState === 'poweredOn',
   reconfigure: () => true,
   migrate: (vm, inventory) =>

@@ -1,5 +1,5 @@
 import { generateInventory, type InventoryOptions } from './inventory.generator';
-import type { Inventory } from './inventory.model';
+import type { Inventory, VmRecord } from './inventory.model';
 
 const OPTIONS: InventoryOptions = {
   seed: 7,
@@ -10,6 +10,8 @@ const OPTIONS: InventoryOptions = {
   datastoresPerCluster: 2,
   poweredOffPercent: 20,
   templatePercent: 5,
+  srmPlaceholderPercent: 5,
+  vcloudPercent: 20,
 };
 
 function snapshot(inventory: Inventory): string {
@@ -83,5 +85,49 @@ describe('generateInventory', () => {
       expect(vm.createDate).toBeLessThan(Date.UTC(2025, 0, 1));
     }
     for (const datastore of inventory.ofKind('Datastore')) expect(datastore.freeBytes).toBeGreaterThan(0);
+  });
+
+  it('makes the asked share of VMs SRM placeholders (powered off) and vCD-managed with a cloud.uuid, the rest unchanged', () => {
+    const options = { ...OPTIONS, vmsPerHost: 50 };
+    const vms = [...generateInventory(options).ofKind('VirtualMachine')];
+    const srm = vms.filter((vm) => vm.managedBy?.extensionKey === 'com.vmware.vcDr');
+    const vcd = vms.filter((vm) => vm.managedBy?.extensionKey === 'com.vmware.vcloud');
+    // 600 VMs: 5 % and 20 % of the rest, within a wide margin of the draw.
+    expect(srm.length).toBeGreaterThan(10);
+    expect(srm.length).toBeLessThan(60);
+    expect(vcd.length).toBeGreaterThan(70);
+    expect(vcd.length).toBeLessThan(170);
+    for (const vm of srm) {
+      expect(vm.managedBy!.type).toBe('placeholderVm');
+      expect(vm.powerState).toBe('poweredOff');
+      expect(vm.extraConfig).toEqual([]);
+    }
+    for (const vm of vcd) {
+      expect(vm.template).toBe(false);
+      expect(vm.extraConfig).toEqual([
+        ['cloud.uuid', expect.stringMatching(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/)],
+      ]);
+    }
+    expect(new Set(vcd.map((vm) => vm.extraConfig[0][1])).size).toBe(vcd.length);
+
+    // The shares come from a stream of their own: without them, every other VM is as it was.
+    const plain = [
+      ...generateInventory({ ...options, srmPlaceholderPercent: 0, vcloudPercent: 0 }).ofKind(
+        'VirtualMachine',
+      ),
+    ];
+    expect(plain.every((vm) => vm.managedBy === undefined)).toBe(true);
+    const core = (vm: VmRecord) => ({
+      ...vm,
+      managedBy: undefined,
+      extraConfig: undefined,
+      powerState: undefined,
+      bootTime: undefined,
+    });
+    expect(vms.map(core)).toEqual(plain.map(core));
+    const power = (vm: VmRecord) => [vm.moref, vm.powerState, vm.bootTime];
+    expect(vms.filter((vm) => !srm.includes(vm)).map(power)).toEqual(
+      plain.filter((vm) => !srm.some((placeholder) => placeholder.moref === vm.moref)).map(power),
+    );
   });
 });

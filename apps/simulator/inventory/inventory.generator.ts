@@ -35,6 +35,8 @@ export interface InventoryOptions {
   datastoresPerCluster: number;
   poweredOffPercent: number;
   templatePercent: number;
+  srmPlaceholderPercent: number;
+  vcloudPercent: number;
 }
 
 const GB = 1024 ** 3;
@@ -58,6 +60,9 @@ export function generateInventory(options: InventoryOptions): Inventory {
     children: [],
   });
   const names = new VmNamer();
+  // Which VMs SRM or vCD manage is drawn from a stream of its own, so that the rest of the inventory
+  // is the same whatever the shares.
+  const management = new SeededRandom(options.seed ^ 0x5eed5eed);
   for (let d = 0; d < options.datacenters; d++) {
     const [city, code] = CITIES[d % CITIES.length];
     const round = Math.floor(d / CITIES.length);
@@ -226,6 +231,7 @@ export function generateInventory(options: InventoryOptions): Inventory {
           });
           if (vm.powerState === 'poweredOn')
             vm.bootTime = Math.max(vm.createDate, GENERATED_AT - random.int(0, 60 * DAY_MS));
+          manage(vm, management, options);
         }
       }
       for (const ds of datastores) sizeDatastore(inventory, ds, random);
@@ -283,6 +289,7 @@ export function buildVm(inventory: Inventory, random: SeededRandom, place: VmPla
     disks,
     nics,
     creating: place.creating ?? false,
+    extraConfig: [],
   });
   inventory.require(place.folder, 'Folder').children.push(vm.moref);
   place.pool?.vms.push(vm.moref);
@@ -290,6 +297,21 @@ export function buildVm(inventory: Inventory, random: SeededRandom, place: VmPla
   place.datastore.vms.push(vm.moref);
   inventory.require(place.network, 'Network').vms.push(vm.moref);
   return vm;
+}
+
+/**
+ * Makes some VMs Site Recovery Manager placeholders (powered off: they cannot run until a recovery)
+ * and gives some others to vCloud Director, which marks them and keeps its id in `cloud.uuid`.
+ */
+function manage(vm: VmRecord, random: SeededRandom, options: InventoryOptions): void {
+  if (random.chance(options.srmPlaceholderPercent)) {
+    vm.managedBy = { extensionKey: 'com.vmware.vcDr', type: 'placeholderVm' };
+    vm.powerState = 'poweredOff';
+    vm.bootTime = undefined;
+  } else if (!vm.template && random.chance(options.vcloudPercent)) {
+    vm.managedBy = { extensionKey: 'com.vmware.vcloud', type: 'vm' };
+    vm.extraConfig.push(['cloud.uuid', uuid(random, '')]);
+  }
 }
 
 /** Unique VM names per prefix: acme-prod-web-0001, acme-prod-web-0002, … */

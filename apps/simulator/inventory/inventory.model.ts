@@ -139,6 +139,10 @@ export interface VmRecord {
   creating: boolean;
   /** Epoch ms of the last power on. */
   bootTime?: number;
+  /** config.managedBy: the extension (SRM, vCloud Director) that manages the VM. */
+  managedBy?: { extensionKey: string; type: string };
+  /** config.extraConfig: advanced settings, [key, value]. */
+  extraConfig: [key: string, value: string][];
 }
 
 export type EntityRecord =

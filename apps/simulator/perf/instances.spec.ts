@@ -33,6 +33,8 @@ describe('deviceInstances', () => {
     vmsPerHost: 5,
     datastoresPerCluster: 2,
     poweredOffPercent: 0,
+    srmPlaceholderPercent: 0,
+    vcloudPercent: 0,
     templatePercent: 0,
   });
   const vm = [...inventory.ofKind('VirtualMachine')][0];

@@ -20,6 +20,7 @@ import {
   INT,
   LONG,
   MOREF,
+  OPTION_VALUE,
   SHORT,
   STRING,
   arrayOf,
@@ -166,6 +167,10 @@ export function entityTypes(inventory: Inventory): Record<EntityKind, DataType> 
     field('virtualSMCPresent', BOOLEAN, () => false),
     field('device', arrayOf(deviceType as (d: never) => DataType, 'VirtualDevice'), devices, 'VirtualDevice'),
   ]);
+  const managedBy = dataType<NonNullable<VmRecord['managedBy']>>('ManagedByInfo', [
+    field('extensionKey', STRING, (m) => m.extensionKey),
+    field('type', STRING, (m) => m.type),
+  ]);
   const config = dataType<VmRecord>('VirtualMachineConfigInfo', [
     field('changeVersion', STRING, (vm) => new Date(vm.createDate).toISOString()),
     field('modified', DATE_TIME, () => 0),
@@ -183,7 +188,9 @@ export function entityTypes(inventory: Inventory): Record<EntityKind, DataType> 
     field('memoryHotAddEnabled', BOOLEAN, () => false),
     field('cpuHotAddEnabled', BOOLEAN, () => false),
     field('cpuHotRemoveEnabled', BOOLEAN, () => false),
+    field('extraConfig', arrayOf(OPTION_VALUE), (vm) => vm.extraConfig),
     field('firmware', STRING, (vm) => (vm.guestId.startsWith('windows') ? 'efi' : 'bios')),
+    field('managedBy', managedBy, (vm) => vm.managedBy),
   ]);
   const vmRuntime = dataType<VmRecord>('VirtualMachineRuntimeInfo', [
     field('host', MOREF, (vm) => refTo(vm.host)),
@@ -217,6 +224,7 @@ export function entityTypes(inventory: Inventory): Record<EntityKind, DataType> 
     field('guestId', STRING, (vm) => vm.guestId),
     field('guestFullName', STRING, (vm) => vm.guestFullName),
     field('installBootRequired', BOOLEAN, () => false),
+    field('managedBy', managedBy, (vm) => vm.managedBy),
   ]);
   const storageSummary = dataType<VmRecord>('VirtualMachineStorageSummary', [
     field('committed', LONG, vmCommittedBytes),

@@ -3,6 +3,7 @@ import {
   INT,
   MISSING,
   MOREF,
+  OPTION_VALUE,
   STRING,
   arrayOf,
   compilePath,
@@ -14,7 +15,7 @@ import {
 interface Vm {
   name: string;
   host: string;
-  config?: { numCpu: number; template: boolean; disks: number[] };
+  config?: { numCpu: number; template: boolean; disks: number[]; extraConfig: [string, string][] };
 }
 
 const hardware = dataType<NonNullable<Vm['config']>>('VirtualHardware', [
@@ -32,6 +33,7 @@ const hardware = dataType<NonNullable<Vm['config']>>('VirtualHardware', [
 const config = dataType<NonNullable<Vm['config']>>('VirtualMachineConfigInfo', [
   field('template', BOOLEAN, (c) => c.template),
   field('hardware', hardware, (c) => c),
+  field('extraConfig', arrayOf(OPTION_VALUE), (c) => c.extraConfig),
 ]);
 const vmType = dataType<Vm>('VirtualMachine', [
   field('name', STRING, (vm) => vm.name),
@@ -40,7 +42,19 @@ const vmType = dataType<Vm>('VirtualMachine', [
 ]);
 
 describe('property paths', () => {
-  const vm: Vm = { name: 'a<b', host: 'host-9', config: { numCpu: 4, template: false, disks: [2000, 2001] } };
+  const vm: Vm = {
+    name: 'a<b',
+    host: 'host-9',
+    config: {
+      numCpu: 4,
+      template: false,
+      disks: [2000, 2001],
+      extraConfig: [
+        ['govcsim', 'TRUE'],
+        ['cloud.uuid', 'f487ba71'],
+      ],
+    },
+  };
 
   it('reads nested properties and writes them with xsi:type, as property values are', () => {
     const path = compilePath(vmType, 'config.hardware.numCPU')!;
@@ -60,6 +74,27 @@ describe('property paths', () => {
     const creating: Vm = { name: 'new', host: 'host-9' };
     expect(compilePath(vmType, 'config')!.read(creating)).toBeUndefined();
     expect(compilePath(vmType, 'config.hardware.numCPU')!.read(creating)).toBe(MISSING);
+  });
+
+  it('picks one element of an array by its key, as vCenter does for config.extraConfig["cloud.uuid"]', () => {
+    const path = compilePath(vmType, 'config.extraConfig["cloud.uuid"]')!;
+    expect(path.write(path.read(vm))).toBe(
+      '<val xsi:type="OptionValue"><key>cloud.uuid</key><value xsi:type="xsd:string">f487ba71</value></val>',
+    );
+    expect(compilePath(vmType, 'config.extraConfig["cloud.uuid"].value')!.read(vm)).toBe('f487ba71');
+    // A key no element has is unset, not an error; behind an unset config it is MISSING.
+    expect(compilePath(vmType, 'config.extraConfig["nope"]')!.read(vm)).toBeUndefined();
+    expect(
+      compilePath(vmType, 'config.extraConfig["cloud.uuid"]')!.read({ name: 'new', host: 'host-9' }),
+    ).toBe(MISSING);
+  });
+
+  it('refuses an index on what is not an array of keyed data objects, and malformed paths', () => {
+    expect(compilePath(vmType, 'config.template["a"]')).toBeUndefined();
+    expect(compilePath(vmType, 'config.hardware.device[2000]')).toBeUndefined();
+    expect(compilePath(vmType, 'config.extraConfig["a"')).toBeUndefined();
+    expect(compilePath(vmType, 'config.')).toBeUndefined();
+    expect(compilePath(vmType, '')).toBeUndefined();
   });
 
   it('knows no path outside the schema', () => {

@@ -49,6 +49,9 @@ export const enumType = (name: string): VimType => ({ kind: 'enum', name });
 /** A field declared xsd:anyType (OptionValue.value): its value always carries xsi:type. */
 export const anyType = (of: VimType): VimType => ({ kind: 'any', of });
 
+/** OptionValue over a [key, value] pair: advanced settings (OptionManager, config.extraConfig). */
+export type OptionPair = [key: string, value: string];
+
 export function dataType<T>(name: string, fields: Field<T>[]): DataType {
   return { kind: 'data', name, fields: fields as VimField[] };
 }
@@ -68,6 +71,11 @@ export function field<T>(
 ): Field<T> {
   return { name, type, get, declared };
 }
+
+export const OPTION_VALUE: DataType = dataType<OptionPair>('OptionValue', [
+  field('key', STRING, ([key]) => key),
+  field('value', anyType(STRING), ([, value]) => value),
+]);
 
 /** An array: ArrayOf<itemName> as a property value, repeated elements inside a data object. */
 export function arrayOf(of: VimType | ((item: never) => VimType), itemName?: string): VimType {
@@ -193,17 +201,37 @@ export interface PropertyPath {
 
 export const MISSING = Symbol('missing');
 
-/** Compiles `a.b.c` against a managed object's type; undefined when no such property exists. */
+/**
+ * Compiles `a.b.c` against a managed object's type; undefined when no such property exists. A step
+ * may pick one element of an array of data objects of one type by its `key` field, as vCenter
+ * allows (`config.extraConfig["cloud.uuid"]`); a key no element has reads as unset, not as an error.
+ */
 export function compilePath(root: DataType, path: string): PropertyPath | undefined {
-  const steps: VimField[] = [];
+  const steps: { field: VimField; byKey?: { key: string; keyField: VimField } }[] = [];
   let type: VimField['type'] = root;
-  for (const name of path.split('.')) {
+  const step = /([A-Za-z]\w*)(?:\[(?:"([^"]*)"|(\d+))\])?(\.|$)/y;
+  for (let done = false; !done;) {
+    const match = step.exec(path);
     // Only data objects are traversed; polymorphic values (a function of the value) are read whole.
-    if (typeof type === 'function' || type.kind !== 'data') return undefined;
+    if (!match || typeof type === 'function' || type.kind !== 'data') return undefined;
+    const [, name, quotedKey, numberKey, separator] = match;
+    done = separator === '';
     const next: VimField | undefined = type.fields.find((f) => f.name === name);
     if (!next) return undefined;
-    steps.push(next);
-    type = next.type;
+    const key = quotedKey ?? numberKey;
+    if (key === undefined) {
+      steps.push({ field: next });
+      type = next.type;
+      continue;
+    }
+    const array: VimField['type'] = next.type;
+    const item: VimType | ((value: never) => VimType) | undefined =
+      typeof array !== 'function' && array.kind === 'array' ? array.of : undefined;
+    if (!item || typeof item === 'function' || item.kind !== 'data') return undefined;
+    const keyField = item.fields.find((f) => f.name === 'key');
+    if (!keyField) return undefined;
+    steps.push({ field: next, byKey: { key, keyField } });
+    type = item;
   }
   const finalType = type;
   return {
@@ -211,7 +239,12 @@ export function compilePath(root: DataType, path: string): PropertyPath | undefi
     read(record: unknown): unknown {
       let value: unknown = record;
       for (let i = 0; i < steps.length; i++) {
-        value = steps[i].get(value as never);
+        const { field: f, byKey } = steps[i];
+        value = f.get(value as never);
+        if (byKey && value !== undefined)
+          value = (value as unknown[]).find(
+            (item) => String(byKey.keyField.get(item as never)) === byKey.key,
+          );
         if (value === undefined) return i === steps.length - 1 ? undefined : MISSING;
       }
       return value;

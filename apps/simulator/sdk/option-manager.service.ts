@@ -1,26 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SimulatorConfig } from '@vcc/config';
 import { ObjectDirectory } from '../property-collector/object-directory.service';
-import {
-  STRING,
-  anyType,
-  arrayOf,
-  dataType,
-  field,
-  writeValue,
-  type DataType,
-} from '../property-collector/vim-types';
+import { OPTION_VALUE, arrayOf, dataType, field, writeValue } from '../property-collector/vim-types';
 import { VimFault } from '../soap/vim-fault.error';
 import type { VimMethod, VimMethods } from './vim-method';
 
 const MAX_QUERY_METRICS = 'config.vpxd.stats.maxQueryMetrics';
-
-type Option = [key: string, value: string];
-
-const OPTION_VALUE: DataType = dataType<Option>('OptionValue', [
-  field('key', STRING, ([key]) => key),
-  field('value', anyType(STRING), ([, value]) => value),
-]);
 
 /**
  * OptionManager VpxSettings: vpxd's advanced settings, config.vpxd.stats.maxQueryMetrics first.

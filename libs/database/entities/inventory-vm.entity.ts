@@ -65,10 +65,14 @@ export class InventoryVmEntity implements Omit<VmInventory, 'createdAt'> {
   @Column({ name: 'guest_os', type: 'text', nullable: true })
   guestOs: string | null;
 
-  /** Key of the VmCreatedEvent (or its kin) that created the VM, when the events hold it. */
+  /**
+   * Key of the VmCreatedEvent (or its kin) that created the VM, when the events hold it; the
+   * controller fills it from vcenter_event (VmLifecycle in libs/contract).
+   */
   @Column({ name: 'creation_event_key', type: 'integer', nullable: true })
   creationEventKey: number | null;
 
+  /** When vCenter removed the VM, on its row of the hour the removal falls in (VmLifecycle). */
   @Column({ name: 'deletion_time', type: 'timestamptz', nullable: true })
   deletionTime: Date | null;
 
