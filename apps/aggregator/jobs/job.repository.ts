@@ -11,8 +11,8 @@ const NO_VCENTER = `'00000000-0000-0000-0000-000000000000'::uuid`;
 const COLUMNS = `id::text AS id, type, period, vcenter_id AS "vcenterId", state, requested_by AS "requestedBy",
   rows::float8 AS rows, error, created_at AS "createdAt", started_at AS "startedAt", finished_at AS "finishedAt"`;
 
-/** A day or month that has complete snapshots newer than its last successful aggregation. */
-export interface StalePeriod {
+/** A day or month, as the catch-up and backfill queries return them. */
+interface PeriodRow {
   period: string;
 }
 
@@ -141,7 +141,7 @@ export class JobRepository {
    * snapshot already complete), oldest first.
    */
   async staleDays(timeZone: string): Promise<string[]> {
-    const rows: StalePeriod[] = await this.dataSource.query(
+    const rows: PeriodRow[] = await this.dataSource.query(
       `SELECT DISTINCT to_char(snap.day, 'YYYY-MM-DD') AS period
          FROM (SELECT vcenter_id, (snapshot_time AT TIME ZONE $1)::date AS day,
                       max(last_received_at) AS received
@@ -164,7 +164,7 @@ export class JobRepository {
    * their last successful monthly job, oldest first.
    */
   async staleMonths(timeZone: string): Promise<string[]> {
-    const rows: StalePeriod[] = await this.dataSource.query(
+    const rows: PeriodRow[] = await this.dataSource.query(
       `SELECT day.month AS period
          FROM (SELECT left(period, 7) AS month, max(coalesce(finished_at, 'infinity')) AS done
                  FROM aggregation_job
@@ -183,7 +183,7 @@ export class JobRepository {
 
   /** Days with complete snapshots, oldest first (for backfill). */
   async daysWithSnapshots(timeZone: string): Promise<string[]> {
-    const rows: StalePeriod[] = await this.dataSource.query(
+    const rows: PeriodRow[] = await this.dataSource.query(
       `SELECT DISTINCT to_char((snapshot_time AT TIME ZONE $1)::date, 'YYYY-MM-DD') AS period
          FROM inventory_snapshot
         WHERE complete AND (snapshot_time AT TIME ZONE $1)::date < (now() AT TIME ZONE $1)::date
