@@ -125,6 +125,7 @@ describe('aggregator API', () => {
       roles: ['admin'],
     },
     { method: 'GET', path: '/api/v1/aggregations/1', roles: ['admin', 'reader'] },
+    { method: 'GET', path: '/api/v1/aggregations?state=succeeded', roles: ['admin', 'reader'] },
     { method: 'POST', path: '/api/v1/retention', roles: ['admin'] },
     { method: 'GET', path: `/api/v1/chargeback/daily?day=${DAY}`, roles: ['admin', 'reader'] },
     { method: 'GET', path: `/api/v1/chargeback/monthly?month=${LAST_MONTH}`, roles: ['admin', 'reader'] },
@@ -187,6 +188,9 @@ describe('aggregator API', () => {
     }
     const gets: [string, string][] = [
       ['/api/v1/aggregations/abc', 'id'],
+      ['/api/v1/aggregations?state=done', 'state'],
+      ['/api/v1/aggregations?type=hourly', 'type'],
+      ['/api/v1/aggregations?limit=1001', 'limit'],
       ['/api/v1/chargeback/daily', 'day'],
       [`/api/v1/chargeback/daily?day=${DAY}&limit=0`, 'limit'],
       [`/api/v1/chargeback/daily?day=${DAY}&limit=10001`, 'limit'],
@@ -248,6 +252,24 @@ describe('aggregator API', () => {
 
     const monthly = await api.post('/api/v1/aggregations', { type: 'monthly', month: LAST_MONTH });
     expect(await jobEnd(api, monthly.body.id)).toMatchObject({ state: 'succeeded', rows: 8 });
+
+    // The job list, newest first, by type.
+    const listed = await api.get('/api/v1/aggregations?type=monthly&limit=1', 'reader');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toMatchObject({ limit: 1, offset: 0, nextOffset: 1 });
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: monthly.body.id,
+        type: 'monthly',
+        period: LAST_MONTH,
+        state: 'succeeded',
+      }),
+    ]);
+    const next = await api.get('/api/v1/aggregations?type=monthly&limit=1&offset=1', 'reader');
+    expect(next.body.items).toEqual([
+      expect.objectContaining({ type: 'monthly', period: LAST_MONTH, requestedBy: 'catch-up' }),
+    ]);
+    expect(next.body.nextOffset).toBeNull();
   });
 
   it('serves the daily summary as stored, filtered', async () => {

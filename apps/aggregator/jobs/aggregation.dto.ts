@@ -1,7 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { INT32_MAX } from '@vcc/platform';
 import { IsCalendarDay, IsCalendarMonth, OnlyForType } from '../common/calendar.validators';
-import { AGGREGATION_TYPES, type AggregationType, type Job } from './job';
+import {
+  AGGREGATION_TYPES,
+  JOB_STATES,
+  JOB_TYPES,
+  type AggregationType,
+  type Job,
+  type JobState,
+  type JobType,
+} from './job';
 
 export class AggregationRequestDto {
   @ApiProperty({ enum: AGGREGATION_TYPES })
@@ -29,6 +39,34 @@ export class AggregationRequestDto {
   @IsString()
   @MaxLength(100)
   vcenter?: string;
+}
+
+export class JobListQuery {
+  @ApiPropertyOptional({ enum: JOB_TYPES })
+  @IsOptional()
+  @IsIn(JOB_TYPES)
+  type?: JobType;
+
+  @ApiPropertyOptional({ enum: JOB_STATES })
+  @IsOptional()
+  @IsIn(JOB_STATES)
+  state?: JobState;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit = 100;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(INT32_MAX)
+  offset = 0;
 }
 
 export class JobIdParam {

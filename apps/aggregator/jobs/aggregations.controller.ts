@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles, type AuthenticatedRequest } from '@vcc/auth';
-import { AggregationRequestDto, JobIdParam, JobView } from './aggregation.dto';
+import type { Page } from '../common/table';
+import { AggregationRequestDto, JobIdParam, JobListQuery, JobView } from './aggregation.dto';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -19,6 +20,13 @@ export class AggregationsController {
   })
   aggregate(@Body() body: AggregationRequestDto, @Req() request: AuthenticatedRequest): Promise<JobView> {
     return this.jobs.requestAggregation(body, request.principal!.name);
+  }
+
+  @Get('aggregations')
+  @Roles('admin', 'reader')
+  @ApiOkResponse({ description: 'jobs of every type, newest first: { items, limit, offset, nextOffset }' })
+  list(@Query() query: JobListQuery): Promise<Page<JobView>> {
+    return this.jobs.list(query);
   }
 
   @Get('aggregations/:id')

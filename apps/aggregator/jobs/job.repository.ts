@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { SqlRunner } from '@vcc/database';
-import type { Job, JobRequest } from './job';
+import type { Job, JobRequest, JobState, JobType } from './job';
 
 /** The first key of the session advisory lock each aggregator process holds on its owner number. */
 export const JOB_OWNER_LOCK_CLASS = 736_645_302;
@@ -48,6 +48,16 @@ export class JobRepository {
       [request.type, request.period, request.vcenterId ?? null, request.requestedBy, owner],
     );
     return rows[0];
+  }
+
+  /** Jobs newest first, of one type and state when given; one more than `limit` (see page()). */
+  list(filter: { type?: JobType; state?: JobState }, limit: number, offset: number): Promise<Job[]> {
+    return this.dataSource.query(
+      `SELECT ${COLUMNS} FROM aggregation_job
+        WHERE ($1::text IS NULL OR type = $1) AND ($2::text IS NULL OR state = $2)
+        ORDER BY id DESC LIMIT $3 OFFSET $4`,
+      [filter.type ?? null, filter.state ?? null, limit + 1, offset],
+    );
   }
 
   async find(id: string): Promise<Job | undefined> {

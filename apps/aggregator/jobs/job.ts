@@ -4,7 +4,8 @@ export const AGGREGATION_TYPES = ['daily', 'monthly'] as const;
 export type AggregationType = (typeof AGGREGATION_TYPES)[number];
 export const JOB_TYPES = [...AGGREGATION_TYPES, 'retention', 'backfill'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed';
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 export interface Job {
   id: string;

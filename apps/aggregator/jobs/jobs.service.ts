@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AggregatorConfig } from '@vcc/config';
 import { notFound } from '@vcc/platform';
 import { VcenterRepository } from '../common/vcenter.repository';
-import { AggregationRequestDto, jobView, type JobView } from './aggregation.dto';
+import { page, type Page } from '../common/table';
+import { AggregationRequestDto, jobView, type JobListQuery, type JobView } from './aggregation.dto';
 import { currentDay } from './job';
 import { JobRepository } from './job.repository';
 import { JobRunner } from './job-runner';
@@ -36,6 +37,11 @@ export class JobsService {
     });
     this.runner.kick();
     return jobView(job);
+  }
+
+  async list(query: JobListQuery): Promise<Page<JobView>> {
+    const jobs = await this.jobs.list(query, query.limit, query.offset);
+    return page(jobs.map(jobView), query.limit, query.offset);
   }
 
   async get(id: string): Promise<JobView> {

@@ -12,7 +12,7 @@ import {
   type VmTraceQuery,
 } from './query.dto';
 import { SummaryRepository, type SummaryFilter, type VmSelector } from './summary.repository';
-import { page, type Page } from './table';
+import { page, type Page } from '../common/table';
 
 type Row = Record<string, unknown>;
 

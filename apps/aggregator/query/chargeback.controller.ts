@@ -5,7 +5,7 @@ import { Roles } from '@vcc/auth';
 import { ChargebackQueryService } from './chargeback-query.service';
 import { DailySummaryQuery, MonthlySummaryQuery, TotalsQuery, VmTraceQuery } from './query.dto';
 import { COLUMNS } from './summary.repository';
-import { toCsv, type Page } from './table';
+import { toCsv, type Page } from '../common/table';
 
 const PAGE_DESCRIPTION =
   '{ items, limit, offset, nextOffset } (nextOffset null on the last page); with Accept: text/csv the rows as CSV, the next offset in the X-Next-Offset header';
