@@ -442,4 +442,33 @@ describe('daily chargeback on PostgreSQL', () => {
     );
     await expect(aggregateMonth(client, config(), '2026-13')).rejects.toThrow(/month must be a date/);
   });
+
+  it('prices a VM by its most specific card: cluster over vCenter (by name, any case) over all', async () => {
+    const card = (name: string, scope: 'all' | 'vcenter' | 'cluster', vcpuHour: number, match?: string) =>
+      Object.assign(new PriceCardConfig(), { name, scope, match, vcpuHour });
+    const cost = async (cards: PriceCardConfig[]): Promise<unknown> => {
+      const priced = config();
+      priced.priceCards = cards;
+      await client.query('BEGIN');
+      await aggregateDay(client, priced, DAY, B);
+      const result = await client.query(
+        `SELECT price_card, cost::text FROM chargeback_daily WHERE vcenter_id = $1 AND day = $2 AND moref = 'vm-b'`,
+        [B, DAY],
+      );
+      await client.query('ROLLBACK');
+      return result.rows[0];
+    };
+    // vm-b: 2 vCPU for 24 hours in cluster 'shared' of vCenter VC-B.
+    const all = card('all', 'all', 0.01);
+    const vcenter = card('vc', 'vcenter', 0.02, 'vc-b');
+    const cluster = card('cl', 'cluster', 0.05, 'shared');
+    expect(await cost([all])).toEqual({ price_card: 'all', cost: '0.4800' });
+    expect(await cost([all, vcenter])).toEqual({ price_card: 'vc', cost: '0.9600' });
+    expect(await cost([cluster, all, vcenter])).toEqual({ price_card: 'cl', cost: '2.4000' });
+    expect(await cost([card('vc-id', 'vcenter', 0.03, B)])).toEqual({ price_card: 'vc-id', cost: '1.4400' });
+    expect(await cost([card('other', 'cluster', 0.05, 'Shared')])).toEqual({
+      price_card: null,
+      cost: '0.0000',
+    });
+  });
 });

@@ -24,7 +24,7 @@ export const r6 = (expression: string): string =>
   `coalesce(round((${expression})::double precision * 1000000) / 1000000, 0)`;
 
 /** The pool id (1 Tin … 4 Gold, 0 none) of a resource pool name, from the patterns in $first… */
-export const poolIdSql = (name: string, first: number): string =>
+const poolIdSql = (name: string, first: number): string =>
   `CASE WHEN ${name} ILIKE ANY($${first}::text[]) THEN 1 WHEN ${name} ILIKE ANY($${first + 1}::text[]) THEN 2
         WHEN ${name} ILIKE ANY($${first + 2}::text[]) THEN 3 WHEN ${name} ILIKE ANY($${first + 3}::text[]) THEN 4
         ELSE 0 END::smallint`;
@@ -34,7 +34,7 @@ export const poolIdSql = (name: string, first: number): string =>
  * outside the active-active vCenters (lower-cased names or ids in $first+1). `vcenterName` comes
  * from a join with vcenter.
  */
-export const excludedSql = (
+const excludedSql = (
   tenant: string,
   srmPlaceholder: string,
   vcenterId: string,
@@ -46,7 +46,7 @@ export const excludedSql = (
         AND NOT coalesce(${vcenterId}::text = ANY($${first + 1}::text[]) OR lower(${vcenterName}) = ANY($${first + 1}::text[]), false)))`;
 
 /** The tenant of a folder path: its first folder; null at the top. */
-export const tenantSql = (folderPath: string): string => `nullif(split_part(${folderPath}, '/', 1), '')`;
+const tenantSql = (folderPath: string): string => `nullif(split_part(${folderPath}, '/', 1), '')`;
 
 /** Hours of [from, to) inside [start, end). */
 const overlapHours = (from: string, to: string, start: string, end: string): string =>
