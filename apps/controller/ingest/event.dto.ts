@@ -143,4 +143,12 @@ export class LastEventKeyView {
     description: 'the highest stored event key; null before any event',
   })
   lastKey: number | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'createdTime of the event with the highest key, where the event tail resumes reading',
+  })
+  lastTime: string | null;
 }
