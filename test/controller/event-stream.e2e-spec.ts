@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import type { Client } from 'pg';
 import type { RunningApp } from '../support/apps';
 import { cloudEventProblems, disorder, keyOf, Watcher, type CloudEvent } from '../support/event-stream';
@@ -296,6 +297,11 @@ describe('the event stream API', () => {
       await received(watcher, keys.length, `watch ${i}: all ${keys.length} events`);
     }
     for (const watcher of [...live, ...late]) expect(watcher.keys).toEqual(keys);
+    // All of them on the one LISTEN connection of this replica.
+    const listeners = await db.query(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %'`,
+    );
+    expect(listeners.rowCount).toBe(1);
     await Promise.all([...live, ...late].map((w) => w.close()));
   });
 
@@ -319,6 +325,43 @@ describe('the event stream API', () => {
     await received(watcher, 10, 'events after the reconnect');
     expect(watcher.keys).toEqual(range(5000, 5009));
     await watcher.close();
+  });
+
+  it('lets a client that stops reading fall behind without holding others back, then catches it up', async () => {
+    const fast = await watch();
+    const request = get(`${controller.url}/api/v1/events?watch=true`, {
+      headers: { authorization: `Bearer ${TOKENS.reader}` },
+    });
+    const slow = await new Promise<IncomingMessage>((resolve, reject) =>
+      request.on('response', resolve).on('error', reject),
+    );
+    expect(slow.statusCode).toBe(200);
+    slow.pause();
+    // About 11 MB of lines: more than the socket buffers hold, so the controller must stop writing.
+    const keys = range(7000, 22999);
+    for (let at = 0; at < keys.length; at += 1000) await post(keys.slice(at, at + 1000));
+    await received(fast, keys.length, 'every event at the client that reads');
+    expect(fast.keys).toEqual(keys);
+
+    const slowKeys: number[] = [];
+    let buffered = '';
+    slow.setEncoding('utf8');
+    slow.on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) {
+        const parsed = JSON.parse(line) as CloudEvent | { heartbeat: string };
+        if (!('heartbeat' in parsed)) slowKeys.push(keyOf(parsed));
+      }
+    });
+    slow.resume();
+    await waitFor('every event at the client that paused', async () =>
+      slowKeys.length >= keys.length ? true : undefined,
+    );
+    expect(slowKeys).toEqual(keys);
+    request.destroy();
+    await fast.close();
   });
 
   it('stores a key once when two batches race with different created times', async () => {
@@ -360,7 +403,7 @@ describe('the event stream API', () => {
     ]);
     expect((await read('/api/v1/events?watch=true')).status).toBe(400);
     expect((await read('/api/v1/range?vcenter=vc2')).status).toBe(204);
-    expect((await read('/api/v1/range?vcenter=vc1')).body.latest).toBe(6039);
+    expect((await read('/api/v1/range?vcenter=vc1')).body.latest).toBe(22999);
     await post([1, 2, 3], 'vc2');
     expect((await read('/api/v1/events?vcenter=vc2')).body.events.map((e: CloudEvent) => e.id)).toEqual([
       'vc2:3',
