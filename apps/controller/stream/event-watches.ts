@@ -195,6 +195,8 @@ export class EventWatches implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Streams the events of `vcenterId` with a key above `afterKey` to `out` until it closes. */
   open(vcenterId: string, source: EventSource, afterKey: number, keep: EventPredicate, out: Writable): void {
+    // A client gone while the request was checked has had its 'close' already.
+    if (out.destroyed) return;
     let feed = this.feeds.get(vcenterId);
     if (!feed) {
       feed = new Feed(vcenterId, source, this.repository, this.logger);
