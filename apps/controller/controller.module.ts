@@ -24,13 +24,18 @@ import { RebalancingService } from './rebalancing/rebalancing.service';
 import { ControllerMetrics } from './status/controller-metrics';
 import { StatusController } from './status/status.controller';
 import { StatusService } from './status/status.service';
+import { EventNotifications } from './stream/event-notifications';
+import { EventStreamController } from './stream/event-stream.controller';
+import { EventStreamRepository } from './stream/event-stream.repository';
+import { EventStreamService } from './stream/event-stream.service';
+import { EventWatches } from './stream/event-watches';
 import { PasswordCipher } from './vcenters/password-cipher';
 import { VcenterImportService } from './vcenters/vcenter-import.service';
 import { VcenterRepository } from './vcenters/vcenter.repository';
 import { VcentersController } from './vcenters/vcenters.controller';
 import { VcentersService } from './vcenters/vcenters.service';
 
-/** The controller: one module, a folder per feature (vcenters, assignment, membership, rebalancing, ingest, status). */
+/** The controller: one module, a folder per feature (vcenters, assignment, membership, rebalancing, ingest, stream, status). */
 @Module({})
 export class ControllerModule {
   static forRoot(config: ControllerConfig): DynamicModule {
@@ -47,6 +52,7 @@ export class ControllerModule {
         RebalancingController,
         SnapshotsController,
         EventsController,
+        EventStreamController,
         StatusController,
       ],
       providers: [
@@ -68,6 +74,10 @@ export class ControllerModule {
         EventRepository,
         EventsService,
         IngestBodyLimitHook,
+        EventStreamRepository,
+        EventStreamService,
+        EventNotifications,
+        EventWatches,
         ControllerMetrics,
         StatusService,
       ],

@@ -156,6 +156,16 @@ export class InventoryConfig {
   maxObjects = 1000;
 }
 
+export class CollectorEventsConfig {
+  @Doc(
+    "seconds of vCenter event history read the first time a vCenter's events are tailed (no event stored yet); later the tail continues after the last stored key",
+  )
+  @IsInt()
+  @Min(0)
+  @Max(31_536_000)
+  streamBeginSeconds = 3600;
+}
+
 export class WriteConfig {
   @Doc('lines per sink request')
   @IsInt()
@@ -341,6 +351,10 @@ export class CollectorConfig extends BaseAppConfig {
   @Type(() => WriteConfig)
   @ValidateNested()
   write = new WriteConfig();
+
+  @Type(() => CollectorEventsConfig)
+  @ValidateNested()
+  events = new CollectorEventsConfig();
 
   @Type(() => CollectorHealthConfig)
   @ValidateNested()

@@ -212,6 +212,16 @@ export class IngestConfig {
   maxEventKeyAdvance = 1_000_000;
 }
 
+export class ControllerEventsConfig {
+  @Doc(
+    'seconds between heartbeat lines on an idle event watch (GET /api/v1/events?watch=true), which keep proxies and clients from timing the stream out',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  heartbeatSeconds = 15;
+}
+
 export class VcenterTlsConfig {
   @IsBoolean()
   insecure = false;
@@ -344,6 +354,10 @@ export class ControllerConfig extends BaseAppConfig {
   @Type(() => IngestConfig)
   @ValidateNested()
   ingest = new IngestConfig();
+
+  @Type(() => ControllerEventsConfig)
+  @ValidateNested()
+  events = new ControllerEventsConfig();
 
   @Doc(
     'vCenters imported into the catalogue at start, created or updated by name: a list of {name, sdkUrl, username, password or passwordFile, tls: {insecure, caFile}, enabled, realtimeIntervalSeconds, historicalIntervalSeconds, counters, filters, requestBudget}',

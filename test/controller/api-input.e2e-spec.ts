@@ -467,7 +467,7 @@ describe('controller API input, authentication and roles', () => {
     const post = (body: Record<string, unknown>) => api.post('/api/v1/events', body, 'collector');
     await rejects(
       400,
-      ['events.0.key', 'events.0.createdTime', 'events.0.type', 'events.0.vm.moref', 'events.0.fields'],
+      ['events.0.key', 'events.0.createdTime', 'events.0.type', 'events.0.vm', 'events.0.fields'],
       () =>
         post({
           vcenter: 'vc-input',
@@ -476,6 +476,12 @@ describe('controller API input, authentication and roles', () => {
     );
     await rejects(400, ['events.0.extra'], () =>
       post({ vcenter: 'vc-input', events: [{ ...event, extra: true }] }),
+    );
+    await rejects(400, ['events.0.host'], () =>
+      post({ vcenter: 'vc-input', events: [{ ...event, host: { moref: 'host-1', name: 'h', extra: 1 } }] }),
+    );
+    await rejects(400, ['events.0.cluster'], () =>
+      post({ vcenter: 'vc-input', events: [{ ...event, cluster: { moref: '', name: 'c' } }] }),
     );
     await rejects(400, ['events'], () => post({ vcenter: 'vc-input', events: Array(10_001).fill(event) }));
     await rejects(400, ['events'], () => post({ vcenter: 'vc-input', events: { 0: event } }));

@@ -241,7 +241,7 @@ describe('inventory snapshots and events on PostgreSQL', () => {
 
   it('stores events once per key, in the partition of their month, and tells the last key', async () => {
     const empty = await api.get(`/api/v1/vcenters/${vcenterId}/events/last-key`, 'collector');
-    expect(empty.body).toEqual({ vcenterId, lastKey: null });
+    expect(empty.body).toEqual({ vcenterId, lastKey: null, lastTime: null });
 
     // An admin's backfill of a month long before the controller started gets its partition on demand.
     const old = '2025-02-14T08:00:00.000Z';

@@ -118,12 +118,9 @@ export class ControllerClient {
     await this.request('POST', '/api/v1/events', { vcenter, events });
   }
 
-  async lastEventKey(vcenterId: string): Promise<number | null> {
-    const view = await this.request<{ lastKey: number | null }>(
-      'GET',
-      `/api/v1/vcenters/${encodeURIComponent(vcenterId)}/events/last-key`,
-    );
-    return view.lastKey;
+  /** The vCenter's highest stored event key and its createdTime (ISO), where the event tail resumes. */
+  lastEvent(vcenterId: string): Promise<{ lastKey: number | null; lastTime: string | null }> {
+    return this.request('GET', `/api/v1/vcenters/${encodeURIComponent(vcenterId)}/events/last-key`);
   }
 
   private secretOf(id: string): string | undefined {

@@ -84,7 +84,7 @@ function collector(fakes: Fakes = {}) {
       snapshotPosts.push(new Date().toISOString());
       await wait(fakes.snapshotPostMs ?? 0);
     },
-    lastEventKey: () => Promise.resolve(null),
+    lastEvent: () => Promise.resolve({ lastKey: null, lastTime: null }),
     postEvents: () => Promise.resolve(),
   } as unknown as ControllerClient;
   const session = {
@@ -132,7 +132,7 @@ function collector(fakes: Fakes = {}) {
     membership,
     scheduler,
     new InventorySnapshotJob(controller, membership, pipeline, scheduler),
-    new EventTailJob(controller, membership, pipeline, scheduler),
+    new EventTailJob(controller, membership, pipeline, scheduler, new CollectorConfig()),
   ];
   for (const provider of providers) provider.onApplicationBootstrap();
   const realtime = (): string[] => cycles.filter((c) => c.schedule === 'realtime').map((c) => c.boundary);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CollectorConfig } from '@vcc/config';
 import { CollectionPipeline } from '../collection/collection.pipeline';
 import { ControllerClient } from '../controller/controller.client';
 import type { Assignment } from '../controller/controller.types';
@@ -18,9 +19,10 @@ export class EventTailJob extends BoundaryJob {
     membership: MembershipService,
     pipeline: CollectionPipeline,
     scheduler: CycleScheduler,
+    config: CollectorConfig,
   ) {
     super(membership, pipeline, scheduler);
-    this.events = new EventTail(controller);
+    this.events = new EventTail(controller, config.events.streamBeginSeconds);
   }
 
   protected run(_boundary: number, assignment: Assignment, session: VcenterSession): Promise<void> {

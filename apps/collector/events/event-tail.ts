@@ -4,17 +4,19 @@ import type { ControllerClient } from '../controller/controller.client';
 import type { Assignment, EventRow } from '../controller/controller.types';
 import type { VcenterSession } from '../vcenter/vcenter-session';
 
-/** How far back a new holder of group 0 reads to find the events after the stored key. */
-const TAKEOVER_LOOKBACK_MS = 24 * 3_600_000;
 /** Events may be committed a little after their createdTime; re-read this much to not miss them. */
 const OVERLAP_MS = 5 * 60_000;
-const BATCH = 500;
+/** ReadNextEvents returns at most 1000 events a call; batches to the controller are as large. */
+const PAGE = 1000;
+/** Events read in one run at most; the next run continues after the last one. */
+const MAX_PER_RUN = 10 * PAGE;
 
 /**
  * The collector holding group 0 of a vCenter tails its events: from the last key the controller
- * stored (when it takes group 0 over) or the last one it posted itself, forward through the event
- * history collector, in batches to the controller, which ignores duplicate keys. The next holder
- * continues from the stored key, so a move of group 0 leaves no gap.
+ * stored (when it takes group 0 over, after a restart too) or the last one it posted itself,
+ * forward through the event history collector, sorted by key, in batches to the controller, which
+ * ignores duplicate keys. The next holder continues from the stored key and its created time, so a
+ * move of group 0 leaves no gap. With nothing stored yet, reading begins `streamBeginSeconds` ago.
  */
 export class EventTail {
   private readonly logger = new Logger('EventTail');
@@ -22,7 +24,10 @@ export class EventTail {
   private readFrom = 0;
   private holding: string | null = null;
 
-  constructor(private readonly controller: ControllerClient) {}
+  constructor(
+    private readonly controller: ControllerClient,
+    private readonly streamBeginSeconds: number,
+  ) {}
 
   async maybeTail(assignment: Assignment, session: VcenterSession): Promise<void> {
     if (!assignment.groupIndices.includes(0)) {
@@ -31,8 +36,12 @@ export class EventTail {
     }
     try {
       if (this.holding !== assignment.vcenter.id) {
-        this.lastKey = await this.controller.lastEventKey(assignment.vcenter.id);
-        this.readFrom = Date.now() - (this.lastKey === null ? 3_600_000 : TAKEOVER_LOOKBACK_MS);
+        const last = await this.controller.lastEvent(assignment.vcenter.id);
+        this.lastKey = last.lastKey;
+        this.readFrom =
+          last.lastTime === null
+            ? Date.now() - this.streamBeginSeconds * 1000
+            : Date.parse(last.lastTime) - OVERLAP_MS;
         this.holding = assignment.vcenter.id;
         this.logger.log(
           `tailing ${assignment.vcenter.name} events after key ${this.lastKey ?? '(none yet)'}`,
@@ -42,11 +51,11 @@ export class EventTail {
       const events = await client.readEvents({
         since: new Date(this.readFrom),
         ...(this.lastKey !== null ? { afterKey: this.lastKey } : {}),
-        pageSize: BATCH,
-        maxEvents: 10 * BATCH,
+        pageSize: PAGE,
+        maxEvents: MAX_PER_RUN,
       });
-      for (let at = 0; at < events.length; at += BATCH) {
-        const batch = events.slice(at, at + BATCH);
+      for (let at = 0; at < events.length; at += PAGE) {
+        const batch = events.slice(at, at + PAGE);
         await this.controller.postEvents(assignment.vcenter.id, batch.map(toRow));
         this.lastKey = batch[batch.length - 1].key;
         this.readFrom = Math.max(this.readFrom, batch[batch.length - 1].createdTime.getTime() - OVERLAP_MS);

@@ -3,52 +3,86 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsInt,
   IsObject,
   IsOptional,
   IsString,
+  Length,
   Max,
   MaxLength,
   Min,
   MinLength,
   ValidateNested,
+  registerDecorator,
 } from 'class-validator';
 import type { EntityRef, EventBatch, EventRow } from '@vcc/contract';
-import { IsInt32, IsTimestamp } from '@vcc/platform';
+import { IsTimestamp } from '@vcc/platform';
 
 export const MAX_EVENTS_PER_BATCH = 10_000;
 const MAX_EVENT_KEY = 2_147_483_647; // vim25 event keys are xsd:int
 
-/** A managed object an event refers to: its moref and its name at the time. */
+const MOREF_MAX = 128;
+const ENTITY_NAME_MAX = 1024;
+
+/** A managed object an event refers to: its moref and its name at the time (checked by IsEntityRef). */
 export class EntityRefDto implements EntityRef {
-  @ApiProperty({ example: 'vm-1234' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(128)
+  @ApiProperty({ example: 'vm-1234', minLength: 1, maxLength: MOREF_MAX })
   moref: string;
 
-  @ApiProperty()
-  @IsString()
-  @MaxLength(1024)
+  @ApiProperty({ maxLength: ENTITY_NAME_MAX })
   name: string;
 }
 
+/** What is wrong with an entity reference, or undefined when it is a valid {moref, name}. */
+function entityRefProblem(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) return 'must be an object {moref, name} or null';
+  const { moref, name, ...extra } = value as Record<string, unknown>;
+  const unknown = Object.keys(extra);
+  if (unknown.length) return `${unknown.join(', ')}: not accepted fields (only moref and name)`;
+  if (typeof moref !== 'string' || moref.length < 1 || moref.length > MOREF_MAX)
+    return `moref must be a string of 1 to ${MOREF_MAX} characters`;
+  if (typeof name !== 'string' || name.length > ENTITY_NAME_MAX)
+    return `name must be a string of at most ${ENTITY_NAME_MAX} characters`;
+  return undefined;
+}
+
+/**
+ * An event's entity reference, checked in one step instead of as a nested DTO: a batch carries
+ * four per event, and class-transformer and class-validator cost about as much per nested object
+ * as per event, which halved ingest throughput (bench:events).
+ */
+function IsEntityRef(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isEntityRef',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args) => `$property: ${entityRefProblem(args.value) ?? ''}`,
+      },
+      validator: { validate: (value: unknown) => entityRefProblem(value) === undefined },
+    });
+}
+
+// A batch holds up to 10,000 events and every validator runs once per event: each field has the
+// fewest that say what it needs (IsInt32 would add its own Min and Max to the ones below).
 export class EventDto implements EventRow {
   @ApiProperty({ description: "vCenter's event key, increasing per vCenter" })
-  @IsInt32()
+  @IsInt()
   @Min(0)
   @Max(MAX_EVENT_KEY)
   key: number;
 
   @ApiProperty()
-  @IsInt32()
+  @IsInt()
   @Min(0)
   @Max(MAX_EVENT_KEY)
   chainId: number;
 
   @ApiProperty({ example: 'VmPoweredOffEvent', description: 'the vim25 event type' })
   @IsString()
-  @MinLength(1)
-  @MaxLength(256)
+  @Length(1, 256)
   type: string;
 
   @ApiProperty({ format: 'date-time' })
@@ -69,26 +103,22 @@ export class EventDto implements EventRow {
 
   @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
   @IsOptional()
-  @Type(() => EntityRefDto)
-  @ValidateNested()
+  @IsEntityRef()
   datacenter?: EntityRefDto | null;
 
   @ApiPropertyOptional({ type: EntityRefDto, nullable: true, description: 'the compute resource (cluster)' })
   @IsOptional()
-  @Type(() => EntityRefDto)
-  @ValidateNested()
+  @IsEntityRef()
   cluster?: EntityRefDto | null;
 
   @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
   @IsOptional()
-  @Type(() => EntityRefDto)
-  @ValidateNested()
+  @IsEntityRef()
   host?: EntityRefDto | null;
 
   @ApiPropertyOptional({ type: EntityRefDto, nullable: true })
   @IsOptional()
-  @Type(() => EntityRefDto)
-  @ValidateNested()
+  @IsEntityRef()
   vm?: EntityRefDto | null;
 
   @ApiPropertyOptional({
@@ -143,4 +173,12 @@ export class LastEventKeyView {
     description: 'the highest stored event key; null before any event',
   })
   lastKey: number | null;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'createdTime of the event with the highest key, where the event tail resumes reading',
+  })
+  lastTime: string | null;
 }

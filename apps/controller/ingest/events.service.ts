@@ -80,6 +80,7 @@ export class EventsService {
   async lastKey(vcenterId: string): Promise<LastEventKeyView> {
     const vcenter = await this.vcenters.findById(vcenterId);
     if (!vcenter) throw notFound('id', `no vCenter with id ${vcenterId}`);
-    return { vcenterId, lastKey: await this.events.lastKey(vcenterId) };
+    const last = await this.events.last(vcenterId);
+    return { vcenterId, lastKey: last?.key ?? null, lastTime: last?.createdTime.toISOString() ?? null };
   }
 }
