@@ -1,5 +1,13 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -66,7 +74,9 @@ describe('Ansible provisioning', () => {
         vcc_database_user: database,
       }),
     );
-    expectSuccess(await ansible('ansible-playbook', [...INVENTORY, ...VAULT, '-e', `@${extraVars}`, 'site.yml']));
+    expectSuccess(
+      await ansible('ansible-playbook', [...INVENTORY, ...VAULT, '-e', `@${extraVars}`, 'site.yml']),
+    );
   }, 600_000);
 
   afterAll(async () => {
@@ -77,7 +87,9 @@ describe('Ansible provisioning', () => {
 
   it('passes ansible-playbook --syntax-check and ansible-lint', async () => {
     expectSuccess(await ansible('ansible-playbook', [...INVENTORY, ...VAULT, '--syntax-check', 'site.yml']));
-    expectSuccess(await ansible('ansible-playbook', [...INVENTORY, ...VAULT, '--syntax-check', 'upgrade.yml']));
+    expectSuccess(
+      await ansible('ansible-playbook', [...INVENTORY, ...VAULT, '--syntax-check', 'upgrade.yml']),
+    );
     expectSuccess(await ansible('ansible-lint', ['site.yml', 'upgrade.yml', 'roles']));
   });
 
