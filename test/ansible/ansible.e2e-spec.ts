@@ -94,7 +94,7 @@ describe('Ansible provisioning', () => {
   });
 
   it.each(Object.entries(HOSTS).flatMap(([app, hosts]) => hosts.map((host) => [app, host])))(
-    'renders a %s config on %s that the released app accepts',
+    'renders the %s config of %s, which the released app accepts',
     async (app, host) => {
       const root = rootOf(host);
       const config = join(root, 'etc/vcc', `${app}.yaml`);
