@@ -44,6 +44,8 @@ function expectSuccess(result: { code: number | null; stdout: string; stderr: st
 
 describe('Ansible provisioning', () => {
   let work: string;
+  let tarball: string;
+  let packagedOutput: string;
   let extraVars: string;
   const adminUrl = process.env[ADMIN_URL_ENV]!;
   const database = `vcc_ansible_${randomBytes(4).toString('hex')}`;
@@ -51,8 +53,10 @@ describe('Ansible provisioning', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'vcc-ansible-'));
+    tarball = join(work, `vcc-${VERSION}.tar.gz`);
     const packaged = await runProcess(join(ROOT, 'scripts/package.sh'), [work], { cwd: ROOT });
     expectSuccess(packaged);
+    packagedOutput = packaged.stdout;
     const admin = new URL(adminUrl);
     extraVars = join(work, 'extra-vars.json');
     writeFileSync(
@@ -64,7 +68,7 @@ describe('Ansible provisioning', () => {
         vcc_manage_system: false,
         vcc_manage_services: false,
         vcc_tls_dir: join(work, 'tls'),
-        vcc_release_tarball: join(work, `vcc-${VERSION}.tar.gz`),
+        vcc_release_tarball: tarball,
         // The optional PostgreSQL role, against the test server: a database and user of its own.
         vcc_postgresql_login_host: admin.hostname,
         vcc_postgresql_login_user: decodeURIComponent(admin.username),
@@ -83,6 +87,28 @@ describe('Ansible provisioning', () => {
     await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await adminQuery(adminUrl, `DROP ROLE IF EXISTS "${database}"`);
     rmSync(work, { recursive: true, force: true });
+  });
+
+  it('packages the built apps, production node_modules and config examples, and says where', async () => {
+    expect(packagedOutput).toMatch(new RegExp(`^package: ${tarball} \\(\\d+M, \\d+M unpacked\\)$`, 'm'));
+    const listed = await runProcess('tar', ['-tzf', tarball]);
+    expectSuccess(listed);
+    const files = new Set(listed.stdout.split('\n'));
+    const release = `vcc-${VERSION}`;
+    for (const file of [
+      'package.json',
+      'README.md',
+      'dist/package.json',
+      'dist/apps/controller/main.js',
+      'dist/apps/collector/main.js',
+      'dist/apps/aggregator/main.js',
+      'config/controller.example.yaml',
+      'node_modules/@nestjs/core/package.json',
+    ])
+      expect(files).toContain(`${release}/${file}`);
+    // Dev dependencies are pruned.
+    for (const devDependency of ['typescript', 'jest', 'eslint'])
+      expect(files).not.toContain(`${release}/node_modules/${devDependency}/package.json`);
   });
 
   it('passes ansible-playbook --syntax-check and ansible-lint', async () => {
