@@ -12,7 +12,8 @@ version=$(node -p "require('./package.json').version")
 name="vcc-$version"
 out_dir=$(realpath "${1:-.}")
 tarball="$out_dir/$name.tar.gz"
-staging=$(mktemp -d)
+# Inside the repository: node_modules is hard-linked into it, which needs the same file system.
+staging=$(mktemp -d "$PWD/.package.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
 release="$staging/$name"
 
