@@ -4,7 +4,7 @@
 # compiled apps (dist/apps, dist/libs), the production node_modules, the example configs,
 # package.json, package-lock.json and the README. The production node_modules are
 # ./node_modules pruned of dev dependencies, so packaging needs no network: run `npm ci` first.
-# Prints the tarball's path and size.
+# Prints the tarball's path and size. It packs dist/ as it is: `npm run package` builds first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,8 +17,8 @@ staging=$(mktemp -d "$PWD/.package.XXXXXX")
 trap 'rm -rf "$staging"' EXIT
 release="$staging/$name"
 
-echo "package: building $name"
-npm run build --silent
+[ -f dist/apps/controller/main.js ] || { echo "package: dist/ is missing: run npm run build" >&2; exit 1; }
+echo "package: packing $name"
 mkdir -p "$release/dist" "$release/config"
 cp -r dist/apps dist/libs dist/package.json "$release/dist/"
 cp package.json package-lock.json README.md "$release/"

@@ -54,6 +54,8 @@ describe('Ansible provisioning', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'vcc-ansible-'));
     tarball = join(work, `vcc-${VERSION}.tar.gz`);
+    // The script behind npm run package, on the build the e2e run made (a rebuild here would
+    // rewrite dist/ under the other suites' apps).
     const packaged = await runProcess(join(ROOT, 'scripts/package.sh'), [work], { cwd: ROOT });
     expectSuccess(packaged);
     packagedOutput = packaged.stdout;
