@@ -5,10 +5,14 @@
 #   victoria-metrics                              accepts the InfluxDB v2 /api/v2/write API
 #   python3-pyvmomi                               VMware's Python SDK, an independent vSphere client
 #   postgresql                                    the server the tests use when DATABASE_URL is unset
+#   ansible + ansible-lint + python3-psycopg2     the ansible/ playbooks: run into a temporary root,
+#                                                 linted, and the PostgreSQL role run for real
+#   systemd                                       systemd-analyze verify checks the rendered units
 # Uses sudo when not run as root. Prints what it does; does nothing when everything is present.
 set -euo pipefail
 
-packages=(golang-go golang-github-vmware-govmomi-dev influxdb victoria-metrics python3-pyvmomi postgresql)
+packages=(golang-go golang-github-vmware-govmomi-dev influxdb victoria-metrics python3-pyvmomi postgresql
+  ansible ansible-lint python3-psycopg2 systemd)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -34,6 +34,20 @@ describe.each(APPS)('%s', (app) => {
     expect(result.stderr).toContain('must be an integer number; got "eighty" from VCC_HTTP_PORT');
   });
 
+  it('check-config validates the configuration and exits without starting anything', async () => {
+    const valid = await runApp(app, ['check-config'], { ...COLLECTOR_ENV, ...DATA_ENV });
+    expect(valid).toEqual({ code: 0, stdout: `vcc ${app}: configuration valid\n`, stderr: '' });
+
+    const invalid = await runApp(app, ['check-config'], {
+      ...COLLECTOR_ENV,
+      ...DATA_ENV,
+      VCC_HTTP_PORT: 'eighty',
+    });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stdout).toBe('');
+    expect(invalid.stderr).toContain('must be an integer number; got "eighty" from VCC_HTTP_PORT');
+  });
+
   it('exits 2 naming the file when the config file is missing or not YAML', async () => {
     const missing = await runApp(app, ['--config', '/nonexistent/vcc.yaml']);
     expect(missing.code).toBe(2);

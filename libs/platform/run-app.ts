@@ -63,6 +63,12 @@ export interface TlsKeyPair {
 
 const CONNECTIONS_CHECKING_INTERVAL_MS = 1000;
 
+/**
+ * Every app's built-in command: loads and validates the configuration, touches nothing else, and
+ * exits 0 or 2 with the problems, so that provisioning can check a rendered file before a restart.
+ */
+const CHECK_CONFIG = 'check-config';
+
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad command line or configuration. */
 export const EXIT_BAD_CONFIG = 2;
 
@@ -81,12 +87,11 @@ export function usage<C extends BaseAppConfig>(app: AppDefinition<C>): string {
   const lines = [
     `vcc ${app.name} ${version}: ${app.summary}`,
     '',
-    `usage: node dist/apps/${app.name}/main.js${commands.length ? ' [command]' : ''} [options]`,
+    `usage: node dist/apps/${app.name}/main.js [command] [options]`,
   ];
-  if (commands.length) {
-    lines.push('', 'commands:', '  (none)         serve HTTP until SIGINT/SIGTERM');
-    for (const [name, command] of commands) lines.push(`  ${name.padEnd(14)} ${command.summary}`);
-  }
+  lines.push('', 'commands:', '  (none)         serve HTTP until SIGINT/SIGTERM');
+  lines.push(`  ${CHECK_CONFIG.padEnd(14)} validate the configuration, print any problem, exit 0 or 2`);
+  for (const [name, command] of commands) lines.push(`  ${name.padEnd(14)} ${command.summary}`);
   lines.push('', 'options:');
   for (const [name, flag] of Object.entries(flags)) {
     const spelled = `${flag.short ? `-${flag.short}, ` : '    '}--${name}${flag.type === 'string' ? ' VALUE' : ''}`;
@@ -135,9 +140,11 @@ export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Pr
   const [commandName, ...extra] = parsed.positionals;
   // A command can also be asked for by a boolean flag of the same name (the collector's --once).
   const flagged = Object.keys(app.commands ?? {}).find((name) => flags[name] === true);
+  const checkOnly = commandName === CHECK_CONFIG;
   const command =
     commandName === undefined ? (flagged ? app.commands![flagged] : undefined) : app.commands?.[commandName];
-  if (commandName !== undefined && !command) fail(app.name, `unknown command '${commandName}' (see --help)`);
+  if (commandName !== undefined && !command && !checkOnly)
+    fail(app.name, `unknown command '${commandName}' (see --help)`);
   if (extra.length) fail(app.name, `unexpected arguments: ${extra.join(' ')}`);
 
   let config: C;
@@ -148,6 +155,11 @@ export async function runApp<C extends BaseAppConfig>(app: AppDefinition<C>): Pr
   } catch (error) {
     if (error instanceof ConfigError) fail(app.name, error.message);
     throw error;
+  }
+  if (checkOnly) {
+    const file = flags.config as string | undefined;
+    process.stdout.write(`vcc ${app.name}: configuration valid${file ? ` (${file})` : ''}\n`);
+    return;
   }
 
   const logger = pino({
