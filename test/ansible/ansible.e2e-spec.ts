@@ -142,6 +142,17 @@ describe('Ansible provisioning', () => {
     },
   );
 
+  it('gives the aggregator the bearer tokens the controller has, so readers use one token for both', () => {
+    const tokens = (host: string, app: string): string =>
+      readFileSync(join(rootOf(host), 'etc/vcc', `${app}-tokens.yaml`), 'utf8');
+    const aggregator = HOSTS.aggregator[0];
+    expect(readFileSync(join(rootOf(aggregator), 'etc/vcc/aggregator.yaml'), 'utf8')).toContain(
+      `tokensFile: ${rootOf(aggregator)}/etc/vcc/aggregator-tokens.yaml`,
+    );
+    expect(tokens(aggregator, 'aggregator')).toContain('role: reader');
+    expect(tokens(aggregator, 'aggregator')).toBe(tokens(HOSTS.controller[0], 'controller'));
+  });
+
   it('points every collector at the controller over HTTPS, trusting the local CA', () => {
     for (const host of HOSTS.collector) {
       const config = readFileSync(join(rootOf(host), 'etc/vcc/collector.yaml'), 'utf8');
