@@ -160,7 +160,9 @@ export class QueryPerfParser {
   private series: Series | undefined;
   private valuesLength = 0;
   /** Start and end of each value in `values`, in pairs. */
-  private valueBounds: number[] = [];
+  private readonly valueBounds: number[] = [];
+  /** Entries of `valueBounds` in use: the array is reused from entity to entity. */
+  private boundsLength = 0;
   // A fault, if the body holds one.
   private faultString = '';
   private faultType = '';
@@ -355,9 +357,9 @@ export class QueryPerfParser {
       this.timestampEndings = [];
       this.seriesList = [];
       this.valuesLength = 0;
-      this.valueBounds.length = 0;
+      this.boundsLength = 0;
     } else if (depth === 5 && id === VALUE && path[3] === RETURNVAL) {
-      this.series = { counterId: -1, instance: '', firstValue: this.valueBounds.length / 2, valueCount: 0 };
+      this.series = { counterId: -1, instance: '', firstValue: this.boundsLength / 2, valueCount: 0 };
     } else if (depth === 5 && path[2] === FAULT && path[3] === DETAIL) {
       this.faultType = this.xsiType(attributes) ?? this.names[4].replace(/Fault$/, '');
     }
@@ -433,7 +435,8 @@ export class QueryPerfParser {
     this.reserveValues(Buffer.byteLength(text));
     const from = this.valuesLength;
     this.valuesLength += this.workspace.values.write(text, from);
-    this.valueBounds.push(from, this.valuesLength);
+    this.valueBounds[this.boundsLength++] = from;
+    this.valueBounds[this.boundsLength++] = this.valuesLength;
     this.series!.valueCount++;
   }
 
@@ -445,7 +448,8 @@ export class QueryPerfParser {
     let at = from;
     for (let i = start; i < end; i++) values[at++] = input[i];
     this.valuesLength = at;
-    this.valueBounds.push(from, at);
+    this.valueBounds[this.boundsLength++] = from;
+    this.valueBounds[this.boundsLength++] = at;
     this.series!.valueCount++;
   }
 
@@ -512,7 +516,9 @@ export class QueryPerfParser {
         this.result.misalignedSeries++;
         continue;
       }
-      let group = groups.find((g) => g.measurement === target.measurement && g.instance === series.instance);
+      let group;
+      for (const g of groups)
+        if (g.measurement === target.measurement && g.instance === series.instance) group = g;
       if (!group) {
         group = { measurement: target.measurement, instance: series.instance, keys: [], series: [] };
         groups.push(group);
