@@ -262,13 +262,15 @@ export class QueryPerfParser {
     }
     // A '>' inside a quoted attribute value does not end the tag. Most tags have no attributes,
     // and scanning every tag for quotes cost a good part of the parse (bench/collector).
-    while (nameEnd < gt && unbalancedQuotes(input, nameEnd, gt)) {
+    let attributes = nameEnd < gt ? scanAttributes(input, nameEnd, gt) : 0;
+    while (attributes & UNBALANCED_QUOTES) {
       gt = input.indexOf(GT, gt + 1);
       if (gt < 0) return -1;
+      attributes = scanAttributes(input, nameEnd, gt);
     }
     const selfClosing = input[gt - 1] === SLASH;
     const end = selfClosing ? gt - 1 : gt;
-    this.openElement(input, nameStart, nameEnd, end);
+    this.openElement(input, nameStart, nameEnd, end, (attributes & DECLARES_PREFIX) !== 0);
     this.textStart = gt + 1;
     if (selfClosing) this.closeElement(input, gt + 1);
     return this.textFrom(input, gt + 1);
@@ -328,14 +330,20 @@ export class QueryPerfParser {
     return next;
   }
 
-  private openElement(input: Buffer, nameStart: number, nameEnd: number, attributesEnd: number): void {
+  private openElement(
+    input: Buffer,
+    nameStart: number,
+    nameEnd: number,
+    attributesEnd: number,
+    declaresPrefix: boolean,
+  ): void {
     const id = elementId(input, nameStart, nameEnd);
     let attributes = '';
     if (nameEnd < attributesEnd) {
-      if (includesXmlns(input, nameEnd, attributesEnd) || this.needsAttributes(id)) {
+      if (declaresPrefix || this.needsAttributes(id)) {
         attributes = input.toString('utf8', nameEnd, attributesEnd);
       }
-      if (attributes.includes('xmlns:')) {
+      if (declaresPrefix) {
         for (const [, declared, uri] of attributes.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
           if (uri === XSI_NAMESPACE) this.xsiPrefixes.add(declared);
         }
@@ -648,22 +656,27 @@ function after(input: Buffer, terminator: string, from: number): number {
   return at < 0 ? -1 : at + terminator.length;
 }
 
-function unbalancedQuotes(input: Buffer, from: number, to: number): boolean {
+const UNBALANCED_QUOTES = 1;
+const DECLARES_PREFIX = 2;
+
+/**
+ * What a tag's attribute bytes hold, in one pass: a quote left open (the tag's '>' is in a value),
+ * and a namespace prefix declaration (`xmlns:` outside values).
+ */
+function scanAttributes(input: Buffer, from: number, to: number): number {
   let quote = 0;
+  let found = 0;
   for (let i = from; i < to; i++) {
     const code = input[i];
-    if (quote === 0 && (code === 34 || code === 39)) quote = code;
-    else if (code === quote) quote = 0;
+    if (quote !== 0) {
+      if (code === quote) quote = 0;
+    } else if (code === 34 || code === 39) {
+      quote = code;
+    } else if (code === 120 /* x */ && startsWith(input, i, 'xmlns:')) {
+      found = DECLARES_PREFIX;
+    }
   }
-  return quote !== 0;
-}
-
-/** Whether the attribute bytes declare a namespace prefix (`xmlns:`). */
-function includesXmlns(input: Buffer, from: number, to: number): boolean {
-  for (let i = from; i + 6 <= to; i++) {
-    if (input[i] === 120 /* x */ && startsWith(input, i, 'xmlns:')) return true;
-  }
-  return false;
+  return quote === 0 ? found : found | UNBALANCED_QUOTES;
 }
 
 /** The value of attribute `name` in a tag's attribute text, decoded. */
