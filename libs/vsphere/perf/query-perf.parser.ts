@@ -394,7 +394,7 @@ export class QueryPerfParser {
     } else if (depth === 6 && id === VALUE && this.series && path[4] === VALUE) {
       this.addValue(input, textEnd);
     } else if (depth === 7 && id === COUNTER_ID && this.series) {
-      this.series.counterId = this.integer(input, textEnd);
+      this.series.counterId = Number(this.text(input, textEnd));
     } else if (depth === 7 && id === INSTANCE && this.series) {
       const text = this.text(input, textEnd);
       // vcsim does not expand "*" and echoes it back; its single series is the aggregate.
@@ -415,22 +415,6 @@ export class QueryPerfParser {
     const start = this.textStart;
     const raw = textEnd > start ? input.toString('utf8', start, textEnd) : '';
     return this.textBefore + (raw.includes('&') ? decodeEntities(raw) : raw);
-  }
-
-  /** A counter id: digits are read from the bytes, anything else as Number() reads it. */
-  private integer(input: Buffer, textEnd: number): number {
-    const start = this.textStart;
-    let value = 0;
-    if (this.textBefore === '' && textEnd - start <= 15) {
-      let i = start;
-      for (; i < textEnd; i++) {
-        const digit = input[i] - 48;
-        if (digit < 0 || digit > 9) break;
-        value = value * 10 + digit;
-      }
-      if (i === textEnd) return value;
-    }
-    return Number(this.text(input, textEnd));
   }
 
   /** Keeps a sample value's bytes for the lines; values with references or CDATA are decoded first. */
