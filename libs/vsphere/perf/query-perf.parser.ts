@@ -93,6 +93,10 @@ const SLASH = 47;
 const COLON = 58;
 const AMPERSAND = 38;
 const MINUS = 45;
+const SPACE = 32;
+const COMMA = 44;
+/** Line protocol's integer marker, `i`. */
+const INTEGER_SUFFIX = 105;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -508,7 +512,7 @@ export class QueryPerfParser {
         this.result.misalignedSeries++;
         continue;
       }
-      let group;
+      let group: (typeof groups)[number] | undefined;
       for (const g of groups)
         if (g.measurement === target.measurement && g.instance === series.instance) group = g;
       if (!group) {
@@ -568,11 +572,11 @@ export class QueryPerfParser {
         const end = bounds[valueAt + 1];
         // vCenter writes -1 where it has no sample; values are integers, so a sign means no data.
         if (start === end || values[start] === MINUS) continue;
-        out[at++] = fields === 0 ? 32 /* space */ : 44; /* , */
+        out[at++] = fields === 0 ? SPACE : COMMA;
         const key = keys[s];
         for (let k = 0; k < key.length; k++) out[at++] = key[k];
         for (let k = start; k < end; k++) out[at++] = values[k];
-        out[at++] = 105; /* i */
+        out[at++] = INTEGER_SUFFIX;
         fields++;
       }
       if (fields === 0) {
