@@ -159,8 +159,12 @@ export class QueryPerfParser {
   };
   // The entity being read: its sample times, series and their values, copied as bytes.
   private moid = '';
-  private timestamps: number[] = [];
-  private seriesList: Series[] = [];
+  // The arrays and series objects are reused from entity to entity: allocations were a good part
+  // of the workers' time (bench/collector).
+  private readonly timestamps: number[] = [];
+  /** The entity's series: the first `seriesCount` are in use. */
+  private readonly seriesList: Series[] = [];
+  private seriesCount = 0;
   private series: Series | undefined;
   private valuesLength = 0;
   /** Start and end of each value in `values`, in pairs. */
@@ -173,7 +177,7 @@ export class QueryPerfParser {
   private faultDetail: Record<string, string> = {};
   /** Sample time text → epoch seconds and its line ending ` <seconds>\n`. */
   private readonly timestampCache = new Map<string, { seconds: number; ending: Buffer }>();
-  private timestampEndings: Buffer[] = [];
+  private readonly timestampEndings: Buffer[] = [];
   /** Per counter table (shared by the entities of a kind), its fields with their keys encoded. */
   private readonly targets = new Map<ReadonlyMap<number, CounterField>, Map<number, FieldTarget>>();
 
@@ -365,13 +369,18 @@ export class QueryPerfParser {
         throw new Error(`QueryPerf returned ${type}; vcc asks for format "normal" (PerfEntityMetric)`);
       }
       this.moid = '';
-      this.timestamps = [];
-      this.timestampEndings = [];
-      this.seriesList = [];
+      this.timestamps.length = 0;
+      this.timestampEndings.length = 0;
+      this.seriesCount = 0;
       this.valuesLength = 0;
       this.boundsLength = 0;
     } else if (depth === 5 && id === VALUE && path[3] === RETURNVAL) {
-      this.series = { counterId: -1, instance: '', firstValue: this.boundsLength / 2, valueCount: 0 };
+      const series = (this.seriesList[this.seriesCount] ??= {} as Series);
+      series.counterId = -1;
+      series.instance = '';
+      series.firstValue = this.boundsLength / 2;
+      series.valueCount = 0;
+      this.series = series;
     } else if (depth === 5 && path[2] === FAULT && path[3] === DETAIL) {
       this.faultType = this.xsiType(attributes) ?? this.names[4].replace(/Fault$/, '');
     }
@@ -406,7 +415,7 @@ export class QueryPerfParser {
     } else if (depth === 5 && id === ENTITY) {
       this.moid = this.text(input, textEnd);
     } else if (depth === 5 && id === VALUE && this.series) {
-      this.seriesList.push(this.series);
+      this.seriesCount++;
       this.series = undefined;
     } else if (depth === 4 && id === RETURNVAL) {
       this.emitEntity();
@@ -496,13 +505,14 @@ export class QueryPerfParser {
   private emitEntity(): void {
     const entity = this.entities.get(this.moid);
     if (!entity) {
-      this.result.unknownSeries += this.seriesList.length;
+      this.result.unknownSeries += this.seriesCount;
       return;
     }
     const targets = this.targetsOf(entity.fields);
     const sampleCount = this.timestamps.length;
     const groups: { measurement: string; instance: string; keys: Buffer[]; series: Series[] }[] = [];
-    for (const series of this.seriesList) {
+    for (let s = 0; s < this.seriesCount; s++) {
+      const series = this.seriesList[s];
       const target = targets.get(series.counterId);
       if (!target) {
         this.result.unknownSeries++;
