@@ -121,7 +121,7 @@ async function rawFetch(
   assignment: Assignment,
   end: number,
   fetchInMain?: (
-    body: string,
+    body: Buffer,
     bytes: Buffer,
     entities: Parameters<VsphereClient['queryPerfTask']>[1],
     fields: Parameters<VsphereClient['queryPerfTask']>[2],
@@ -172,12 +172,12 @@ async function rawFetch(
     while (next < bodies.length) {
       const index = next++;
       const body = bodies[index];
-      const chunks: string[] = [];
-      await client.postQueryPerf(body, (text) => {
-        bytes += text.length;
-        if (fetchInMain) chunks.push(text);
+      const chunks: Buffer[] = [];
+      await client.postQueryPerf(body, (chunk) => {
+        bytes += chunk.length;
+        if (fetchInMain) chunks.push(chunk);
       });
-      if (fetchInMain) await fetchInMain(body, Buffer.from(chunks.join('')), rows[index], fields);
+      if (fetchInMain) await fetchInMain(body, Buffer.concat(chunks), rows[index], fields);
     }
   };
   await Promise.all(Array.from({ length: BUDGET }, worker));

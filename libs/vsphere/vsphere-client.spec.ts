@@ -280,7 +280,7 @@ describe('QueryPerfExecutor against hand-written vCenter responses', () => {
   let server: FixtureServer;
   let clock: number;
   const request = {
-    body: '<soapenv:Envelope><soapenv:Body><QueryPerf/></soapenv:Body></soapenv:Envelope>',
+    body: Buffer.from('<soapenv:Envelope><soapenv:Body><QueryPerf/></soapenv:Body></soapenv:Envelope>'),
     entities: [],
     fields: {},
   };
@@ -310,7 +310,7 @@ describe('QueryPerfExecutor against hand-written vCenter responses', () => {
     const retries: { error: Error; delayMs: number }[] = [];
     const result = await executor(client, retries).execute(request, 10_000);
     expect(result.error).toBeUndefined();
-    expect(result.responseChars).toBeGreaterThan(0);
+    expect(result.responseBytes).toBeGreaterThan(0);
     expect(retries).toEqual([
       { error: expect.objectContaining({ name: 'VimTransportError', code: 'ECONNRESET' }), delayMs: 150 },
       { error: expect.objectContaining({ name: 'VimTransportError', statusCode: 503 }), delayMs: 300 },

@@ -129,7 +129,7 @@ export class VsphereClient {
    * runQueryPerfTask), carrying the current session cookie.
    */
   queryPerfTask(
-    body: string,
+    body: Uint8Array,
     entities: { moref: string; kind: EntityKind; tags: EntityTags }[],
     fields: Partial<Record<EntityKind, Map<number, CounterField>>>,
   ): QueryPerfTask {
@@ -152,8 +152,8 @@ export class VsphereClient {
     };
   }
 
-  /** Posts a prepared QueryPerf body on this session's keep-alive connection, streaming the answer to `onText`. */
-  postQueryPerf(body: string, onText: (text: string) => void): Promise<number> {
+  /** Posts a prepared QueryPerf body on this session's keep-alive connection, streaming the answer's bytes to `onData`. */
+  postQueryPerf(body: Uint8Array, onData: (chunk: Buffer) => void): Promise<number> {
     const soap = this.session.soap;
     return postQueryPerf(
       {
@@ -164,7 +164,7 @@ export class VsphereClient {
         timeoutMs: soap.timeoutMs,
       },
       body,
-      onText,
+      onData,
     );
   }
 

@@ -263,8 +263,9 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
     );
 
     // One real response, captured from the simulator…
-    let xml = '';
-    await client.postQueryPerf(body, (text) => (xml += text));
+    const chunks: Buffer[] = [];
+    await client.postQueryPerf(body, (chunk) => chunks.push(chunk));
+    const xml = Buffer.concat(chunks);
     // …read by the hot path…
     const fields = counterFields('vm', counters);
     const entities = new Map<string, EntityOutput>(

@@ -5,7 +5,7 @@ import { CollectorMetrics } from '../observability/collector.metrics';
 import { createSinks } from '../sinks/sinks.factory';
 import { SinkWriter, type SinkWriterObserver } from '../sinks/sink-writer';
 import { VcenterSession, type VcenterSessionOptions } from '../vcenter/vcenter-session';
-import { PerfCollector, type CycleResult, type Schedule } from './perf-collector';
+import { PerfCollector, type CycleResult, type PreparedPlans, type Schedule } from './perf-collector';
 import { PerfPool } from './perf-pool';
 
 export interface CollectionPipelineOptions {
@@ -27,6 +27,7 @@ export class CollectionPipeline implements OnApplicationShutdown {
   readonly pool: PerfPool;
   readonly writer: SinkWriter;
   private current?: { session: VcenterSession; collector: PerfCollector };
+  private readonly plansBySession = new WeakMap<VcenterSession, PreparedPlans>();
 
   constructor(
     private readonly config: CollectorConfig,
@@ -60,15 +61,27 @@ export class CollectionPipeline implements OnApplicationShutdown {
     return this.connection(assignment.vcenter).collector.collect(schedule, boundaryMs, assignment, options);
   }
 
-  /** A collector on `session` with no watermarks yet, sharing this pipeline's pool and writer. */
+  /**
+   * A collector on `session` with no watermarks yet, sharing this pipeline's pool and writer, and
+   * the requests prepared for the session.
+   */
   createCollector(session: VcenterSession): PerfCollector {
     const perf = this.config.perf;
-    return new PerfCollector(session, this.pool, this.writer, this.metrics, {
-      maxEntitiesPerQuery: perf.maxEntitiesPerQuery,
-      delayBetweenRequestsMs: perf.delayBetweenRequestsMs,
-      historicalLookbackIntervals: perf.historicalLookbackIntervals,
-      realtimeRetentionSeconds: perf.realtimeRetentionSeconds,
-    });
+    let plans = this.plansBySession.get(session);
+    if (!plans) this.plansBySession.set(session, (plans = new Map()));
+    return new PerfCollector(
+      session,
+      this.pool,
+      this.writer,
+      this.metrics,
+      {
+        maxEntitiesPerQuery: perf.maxEntitiesPerQuery,
+        delayBetweenRequestsMs: perf.delayBetweenRequestsMs,
+        historicalLookbackIntervals: perf.historicalLookbackIntervals,
+        realtimeRetentionSeconds: perf.realtimeRetentionSeconds,
+      },
+      plans,
+    );
   }
 
   /**

@@ -59,6 +59,13 @@ interface PlannedRequest {
 }
 
 /**
+ * Prepared requests by what they were planned from (schedule, counters, limits, entities). They
+ * depend on the session's inventory and counters, not on a collector's watermarks, so the
+ * collectors of one session share them.
+ */
+export type PreparedPlans = Map<string, PlannedRequest[]>;
+
+/**
  * Collects performance data from one vCenter for the entities one assignment gives this collector:
  * plans QueryPerf requests under vCenter's limits (prepared once per chunk), runs them in the perf
  * pool with at most the assignment's share of the request budget in flight, hands the lines to
@@ -70,7 +77,6 @@ export class PerfCollector {
     realtime: new Watermarks(),
     historical: new Watermarks(),
   };
-  private readonly plans = new Map<string, PlannedRequest[]>();
 
   constructor(
     private readonly session: VcenterSession,
@@ -78,6 +84,7 @@ export class PerfCollector {
     private readonly writer: SinkWriter,
     private readonly metrics: CollectorMetrics,
     private readonly limits: CollectorLimits,
+    private readonly plans: PreparedPlans = new Map(),
   ) {}
 
   /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileSink } from './file.sink';
@@ -48,5 +48,19 @@ describe('FileSink', () => {
     const current = readFileSync(path, 'utf8');
     expect(rotated + current === batches.join('')).toBe(true);
     expect(rotated.endsWith('\n')).toBe(true);
+  });
+
+  it('counts what the file held before it started towards maxBytes, and writes after it', async () => {
+    const path = join(dir, 'metrics.lp');
+    const earlier = lines(0, 9000); // about 1.4 MB from a previous run
+    writeFileSync(path, earlier);
+    const sink = new FileSink({ type: 'file', path, maxBytes: 2 * 1024 * 1024, maxFiles: 2 });
+    const batches = [lines(9000, 2000), lines(11_000, 2000), lines(13_000, 2000)];
+    for (const text of batches) await sink.write({ lines: Buffer.from(text), lineCount: 2000 });
+    await sink.close();
+
+    // 1.4 + 2 x 0.3 MB fit; the third batch would pass 2 MiB and goes to a fresh file.
+    expect(readFileSync(`${path}.1`, 'utf8') === earlier + batches[0] + batches[1]).toBe(true);
+    expect(readFileSync(path, 'utf8') === batches[2]).toBe(true);
   });
 });

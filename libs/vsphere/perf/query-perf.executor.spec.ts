@@ -8,7 +8,7 @@ const ANSWER: QueryPerfTaskResult = {
   lastSampleByEntity: {},
   misalignedSeries: 0,
   unknownSeries: 0,
-  responseChars: 10,
+  responseBytes: 10,
 };
 
 describe('QueryPerfExecutor timeouts', () => {
@@ -33,7 +33,7 @@ describe('QueryPerfExecutor timeouts', () => {
       { now: () => clock, random: () => 0.5, sleep: async (ms) => void (clock += ms) },
     );
     // A cycle that runs late: its deadline is 5 s away when the request starts.
-    expect(await executor.execute({ body: '', entities: [], fields: {} }, 15_000)).toBe(ANSWER);
+    expect(await executor.execute({ body: Buffer.alloc(0), entities: [], fields: {} }, 15_000)).toBe(ANSWER);
     // The retry starts after 1 s of the first attempt and 150 ms of waiting.
     expect(timeouts).toEqual([60_000, 15_000 - 11_150]);
   });

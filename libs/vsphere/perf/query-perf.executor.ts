@@ -7,7 +7,7 @@ import type { QueryPerfTask, QueryPerfTaskResult } from './query-perf.worker';
 
 /** One QueryPerf request of a cycle: the body with this cycle's windows, and what its answer is parsed with. */
 export interface QueryPerfRequest {
-  body: string;
+  body: Uint8Array;
   entities: { moref: string; kind: EntityKind; tags: EntityTags }[];
   fields: Partial<Record<EntityKind, Map<number, CounterField>>>;
 }

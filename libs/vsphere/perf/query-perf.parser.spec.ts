@@ -65,10 +65,24 @@ describe('QueryPerfParser', () => {
   });
 
   it('gives the same result when the response arrives in small pieces', () => {
-    const xml = fixture('query-perf-vcenter.xml');
+    const xml = Buffer.from(fixture('query-perf-vcenter.xml'));
     const whole = QueryPerfParser.parse(xml, entities);
     const parser = new QueryPerfParser(entities);
-    for (let at = 0; at < xml.length; at += 7) parser.write(xml.slice(at, at + 7));
+    for (let at = 0; at < xml.length; at += 7) parser.write(xml.subarray(at, at + 7));
+    expect(parser.close()).toEqual(whole);
+  });
+
+  it('reads UTF-8 split anywhere, within a character too', () => {
+    const xml = Buffer.from(
+      fixture('query-perf-vcenter.xml').replace(
+        '<instance>scsi0:1</instance>',
+        '<instance>scsi0:1 – ü</instance>',
+      ),
+    );
+    const whole = QueryPerfParser.parse(xml, entities);
+    expect(whole.lines.toString()).toContain(',instance=scsi0:1\\ –\\ ü,moid=vm-42,');
+    const parser = new QueryPerfParser(entities);
+    for (const byte of xml) parser.write(Uint8Array.of(byte));
     expect(parser.close()).toEqual(whole);
   });
 
@@ -109,9 +123,9 @@ describe('QueryPerfParser', () => {
     expect(QueryPerfParser.parse(xml, entities).lines.toString().split('\n').filter(Boolean)).toEqual(
       expected,
     );
-    // One character at a time: every split point, inside tags, references and CDATA.
+    // One byte at a time: every split point, inside tags, references, CDATA and characters.
     const parser = new QueryPerfParser(entities);
-    for (const char of xml) parser.write(char);
+    for (const byte of Buffer.from(xml)) parser.write(Uint8Array.of(byte));
     expect(parser.close().lines.toString().split('\n').filter(Boolean)).toEqual(expected);
   });
 

@@ -34,34 +34,121 @@ export interface QueryPerfParseResult {
   unknownSeries: number;
 }
 
+/** A counter's field key as the bytes `key=`, encoded once per parse. */
+interface FieldTarget {
+  measurement: string;
+  key: Buffer;
+}
+
 interface Series {
   counterId: number;
   instance: string;
-  /** Values as vCenter wrote them: integers are copied into the line as text, never re-formatted. */
-  values: string[];
+  /** Index of its first value in the entity's value bounds. */
+  firstValue: number;
+  valueCount: number;
 }
+
+// The elements of a QueryPerf response, by local name, as small numbers: tags are matched on their
+// bytes, and only the names of other elements (a fault's detail) are decoded. Elements the parser
+// only passes through are listed too, so that their names need no decoding either.
+const NAMES = [
+  '',
+  'Envelope',
+  'Body',
+  'QueryPerfResponse',
+  'Fault',
+  'faultstring',
+  'detail',
+  'returnval',
+  'entity',
+  'sampleInfo',
+  'timestamp',
+  'interval',
+  'value',
+  'id',
+  'counterId',
+  'instance',
+];
+const OTHER = 0;
+const FAULT = NAMES.indexOf('Fault');
+const FAULT_STRING = NAMES.indexOf('faultstring');
+const DETAIL = NAMES.indexOf('detail');
+const RETURNVAL = NAMES.indexOf('returnval');
+const ENTITY = NAMES.indexOf('entity');
+const SAMPLE_INFO = NAMES.indexOf('sampleInfo');
+const TIMESTAMP = NAMES.indexOf('timestamp');
+const VALUE = NAMES.indexOf('value');
+const COUNTER_ID = NAMES.indexOf('counterId');
+const INSTANCE = NAMES.indexOf('instance');
+const NAME_BYTES = NAMES.map((name) => Buffer.from(name));
+/** Element ids by name length, for matching a tag's name without decoding it. */
+const IDS_BY_LENGTH: number[][] = [];
+NAMES.forEach((name, id) => {
+  if (id !== OTHER) (IDS_BY_LENGTH[name.length] ??= []).push(id);
+});
+
+const LT = 60;
+const GT = 62;
+const SLASH = 47;
+const COLON = 58;
+const AMPERSAND = 38;
+const MINUS = 45;
+const SPACE = 32;
+const COMMA = 44;
+/** Line protocol's integer marker, `i`. */
+const INTEGER_SUFFIX = 105;
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The buffers a parse writes into. They are kept for the next parse in the same thread: growing
+ * fresh ones for every response cost as much as the tokenizing (copies and page faults; profiled
+ * on bench/collector).
+ */
+interface Workspace {
+  /** The lines so far. */
+  out: Buffer;
+  /** The current entity's sample values. */
+  values: Buffer;
+  /** The unread tail of the last chunk joined with the next chunk. */
+  joined: Buffer;
+}
+
+const spareWorkspaces: Workspace[] = [];
+/** A worker parses up to 8 answers at once (PerfPool's concurrentTasksPerWorker); more spares would only hold memory. */
+const MAX_SPARE_WORKSPACES = 8;
 
 /**
  * Streams a QueryPerfResponse (PerfEntityMetric, format normal) straight to line protocol: tag and
  * text events only, no object tree. Handles real vCenter (instance expansion, -1 for "no data",
  * faults) and vcsim (a series may have fewer values than sampleInfo entries; xsi bound to unusual
- * prefixes). Feed it with `write` as the response arrives and call `close` at the end.
+ * prefixes). Feed it the response bytes with `write` as they arrive and call `close` at the end.
  *
  * The tokenizer is written for vim25 responses rather than taken from a general XML parser: saxes
  * checks every character against the XML grammar and spent most of the hot path's CPU doing so
- * (bench/collector). This one jumps from `<` to `>` with indexOf, reads attributes only where vcc
- * needs them (xsi:type, namespace declarations), and decodes character references only in text
- * that has them. It still handles what well-formed XML may carry there: prefixes, comments, CDATA,
- * processing instructions, quoted `>` in attributes, self-closing tags, and chunks split anywhere.
+ * (bench/collector). This one works on the UTF-8 bytes: it jumps from `<` to `>` with indexOf,
+ * matches element names without decoding them, copies sample values byte for byte into the lines,
+ * and decodes text only where vcc needs a string (morefs, instances, timestamps, faults) or where
+ * it holds character references. Decoding every tag and value to a string made the parse
+ * allocation-bound (bench/collector). It still handles what well-formed XML may carry there:
+ * prefixes, comments, CDATA, processing instructions, quoted `>` in attributes, self-closing tags,
+ * and chunks split anywhere, within a character too.
  */
 export class QueryPerfParser {
-  /** Input not yet tokenized: the tail of the last chunk, from an incomplete tag or text. */
-  private pending = '';
+  /** Input not yet tokenized: the tail of the last chunk, from the text before an incomplete tag. */
+  private pending: Buffer = EMPTY;
   private readonly xsiPrefixes = new Set<string>(['xsi']);
-  private readonly path: string[] = [];
-  private text = '';
-  private cdata = '';
-  private out = Buffer.allocUnsafe(64 * 1024);
+  /** Open elements, as ids, and their names (for errors and fault details). */
+  private readonly path: number[] = [];
+  private readonly names: string[] = [];
+  /** Where the current element's text starts in the input being tokenized. */
+  private textStart = 0;
+  /** Text before a comment, CDATA section or processing instruction inside the same element, decoded. */
+  private textBefore = '';
+  private readonly workspace = spareWorkspaces.pop() ?? {
+    out: Buffer.allocUnsafe(64 * 1024),
+    values: Buffer.allocUnsafe(16 * 1024),
+    joined: EMPTY,
+  };
   private outLength = 0;
   private result: Omit<QueryPerfParseResult, 'lines'> = {
     lineCount: 0,
@@ -70,98 +157,325 @@ export class QueryPerfParser {
     misalignedSeries: 0,
     unknownSeries: 0,
   };
-  // The entity being read.
+  // The entity being read: its sample times, series and their values, copied as bytes.
   private moid = '';
-  private timestamps: number[] = [];
-  private seriesList: Series[] = [];
+  // The arrays and series objects are reused from entity to entity: allocations were a good part
+  // of the workers' time (bench/collector).
+  private readonly timestamps: number[] = [];
+  /** The entity's series: the first `seriesCount` are in use. */
+  private readonly seriesList: Series[] = [];
+  private seriesCount = 0;
   private series: Series | undefined;
+  private valuesLength = 0;
+  /** Start and end of each value in `values`, in pairs. */
+  private readonly valueBounds: number[] = [];
+  /** Entries of `valueBounds` in use: the array is reused from entity to entity. */
+  private boundsLength = 0;
   // A fault, if the body holds one.
   private faultString = '';
   private faultType = '';
   private faultDetail: Record<string, string> = {};
-  private readonly timestampCache = new Map<string, number>();
+  /** Sample time text → epoch seconds and its line ending ` <seconds>\n`. */
+  private readonly timestampCache = new Map<string, { seconds: number; ending: Buffer }>();
+  private readonly timestampEndings: Buffer[] = [];
+  /** Per counter table (shared by the entities of a kind), its fields with their keys encoded. */
+  private readonly targets = new Map<ReadonlyMap<number, CounterField>, Map<number, FieldTarget>>();
 
   constructor(private readonly entities: ReadonlyMap<string, EntityOutput>) {}
 
-  write(chunk: string): void {
-    const input = this.pending ? this.pending + chunk : chunk;
+  write(chunk: Uint8Array): void {
+    let input = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.pending.length > 0) {
+      // Joined in the workspace: a new buffer per chunk made GC work (bench/collector).
+      const workspace = this.workspace;
+      const length = this.pending.length + input.length;
+      if (workspace.joined.length < length)
+        workspace.joined = Buffer.allocUnsafe(Math.max(length, 2 * workspace.joined.length));
+      this.pending.copy(workspace.joined);
+      input.copy(workspace.joined, this.pending.length);
+      input = workspace.joined.subarray(0, length);
+    }
     let pos = 0;
+    this.textStart = 0;
     for (;;) {
-      const lt = input.indexOf('<', pos);
-      if (lt < 0) {
-        this.text += input.slice(pos);
-        pos = input.length;
-        break;
-      }
-      if (lt > pos) this.text += input.slice(pos, lt);
+      const lt = input.indexOf(LT, pos);
+      if (lt < 0) break;
       const next = this.tag(input, lt);
-      if (next < 0) {
-        pos = lt;
-        break;
-      }
+      if (next < 0) break;
       pos = next;
     }
-    this.pending = input.slice(pos);
+    // The text since the last tag stays pending with the rest, so that it is read in one piece;
+    // copied, as the input's memory is reused.
+    this.pending = Buffer.from(input.subarray(this.textStart));
   }
 
+  /** The result; the parser is done with its workspace after this. */
   close(): QueryPerfParseResult {
-    if (this.pending.trim() || this.path.length > 0) {
-      throw new Error(`QueryPerf response ended inside <${this.path.join('><')}>`);
+    try {
+      if (!isBlank(this.pending) || this.path.length > 0) {
+        throw new Error(`QueryPerf response ended inside <${this.names.join('><')}>`);
+      }
+      if (this.faultType || this.faultString) {
+        throw new VimFaultError(this.faultType || 'ServerFaultCode', this.faultString, this.faultDetail);
+      }
+      // Copied out at their size, into memory of their own that can be moved to another thread
+      // (allocUnsafe would hand out a slice of Node's shared pool for small sizes).
+      const lines = Buffer.allocUnsafeSlow(this.outLength);
+      this.workspace.out.copy(lines, 0, 0, this.outLength);
+      return { lines, ...this.result };
+    } finally {
+      if (spareWorkspaces.length < MAX_SPARE_WORKSPACES) spareWorkspaces.push(this.workspace);
     }
-    if (this.faultType || this.faultString) {
-      throw new VimFaultError(this.faultType || 'ServerFaultCode', this.faultString, this.faultDetail);
-    }
-    return { lines: this.out.subarray(0, this.outLength), ...this.result };
   }
 
   /** Parses a whole response at once. */
-  static parse(xml: string, entities: ReadonlyMap<string, EntityOutput>): QueryPerfParseResult {
+  static parse(xml: Uint8Array | string, entities: ReadonlyMap<string, EntityOutput>): QueryPerfParseResult {
     const parser = new QueryPerfParser(entities);
-    parser.write(xml);
+    parser.write(typeof xml === 'string' ? Buffer.from(xml) : xml);
     return parser.close();
   }
 
   /**
-   * Handles the markup starting at `lt`; returns the index after it, or -1 when the chunk ends first.
+   * Handles the markup starting at `lt`; returns the index after it, or -1 when the input ends first.
    */
-  private tag(input: string, lt: number): number {
-    const second = input.charCodeAt(lt + 1);
+  private tag(input: Buffer, lt: number): number {
+    const second = input[lt + 1];
     if (second === 33 /* ! */) {
-      if (input.startsWith('<!--', lt)) return after(input, '-->', lt + 4);
-      if (input.startsWith('<![CDATA[', lt)) {
+      if (startsWith(input, lt, '<!--')) return this.between(input, lt, after(input, '-->', lt + 4));
+      if (input.length - lt < 9) return -1;
+      if (startsWith(input, lt, '<![CDATA[')) {
         const end = input.indexOf(']]>', lt + 9);
         if (end < 0) return -1;
-        this.cdata += input.slice(lt + 9, end);
+        this.between(input, lt, end + 3);
+        this.textBefore += input.toString('utf8', lt + 9, end);
         return end + 3;
       }
-      if (input.length - lt < 9) return -1;
-      return after(input, '>', lt + 2); // <!DOCTYPE …>
+      return this.between(input, lt, after(input, '>', lt + 2)); // <!DOCTYPE …>
     }
-    if (second === 63 /* ? */) return after(input, '?>', lt + 2);
-    let gt = input.indexOf('>', lt + 1);
+    if (second === 63 /* ? */) return this.between(input, lt, after(input, '?>', lt + 2));
+    let gt = input.indexOf(GT, lt + 1);
     if (gt < 0) return -1;
     // An end tag has no attributes, so its first '>' ends it.
-    if (second === 47 /* / */) {
-      this.close_();
-      return gt + 1;
+    if (second === SLASH) {
+      this.closeElement(input, lt);
+      return this.textFrom(input, gt + 1);
     }
     let nameStart = lt + 1;
     let nameEnd = nameStart;
-    for (let code = input.charCodeAt(nameEnd); nameEnd < gt && code !== 47 && !isSpace(code);) {
-      if (code === 58 /* : */) nameStart = nameEnd + 1;
-      code = input.charCodeAt(++nameEnd);
+    for (let code = input[nameEnd]; nameEnd < gt && code !== SLASH && !isSpace(code);) {
+      if (code === COLON) nameStart = nameEnd + 1;
+      code = input[++nameEnd];
     }
     // A '>' inside a quoted attribute value does not end the tag. Most tags have no attributes,
     // and scanning every tag for quotes cost a good part of the parse (bench/collector).
-    while (nameEnd < gt && unbalancedQuotes(input, nameEnd, gt)) {
-      gt = input.indexOf('>', gt + 1);
+    let attributes = nameEnd < gt ? scanAttributes(input, nameEnd, gt) : 0;
+    while (attributes & UNBALANCED_QUOTES) {
+      gt = input.indexOf(GT, gt + 1);
       if (gt < 0) return -1;
+      attributes = scanAttributes(input, nameEnd, gt);
     }
-    const selfClosing = input.charCodeAt(gt - 1) === 47;
+    const selfClosing = input[gt - 1] === SLASH;
     const end = selfClosing ? gt - 1 : gt;
-    this.open(input.slice(nameStart, nameEnd), nameEnd < end ? input.slice(nameEnd, end) : '');
-    if (selfClosing) this.close_();
-    return gt + 1;
+    this.openElement(input, nameStart, nameEnd, end, (attributes & DECLARES_PREFIX) !== 0);
+    this.textStart = gt + 1;
+    if (selfClosing) this.closeElement(input, gt + 1);
+    return this.textFrom(input, gt + 1);
+  }
+
+  /** Text starts at `pos` after a tag; inside a series, what vCenter writes there is read at once. */
+  private textFrom(input: Buffer, pos: number): number {
+    this.textStart = this.series && this.path.length === 5 ? this.readSeries(input, this.series, pos) : pos;
+    return this.textStart;
+  }
+
+  /**
+   * Reads the bytes vCenter writes inside a series without the tag machinery: the id right after
+   * the series opens, `<id><counterId>N</counterId><instance>I</instance></id>`, then
+   * `<value>V</value>` for each sample. Four tags in five of a response are these. Anything
+   * else (prefixes, whitespace, references, the end of the input) is left to `tag`; returns where
+   * that takes over.
+   */
+  private readSeries(input: Buffer, series: Series, from: number): number {
+    let pos = from;
+    if (series.counterId < 0 && startsWith(input, pos, '<id><counterId>')) {
+      let at = pos + 15;
+      const digits = at;
+      let counterId = 0;
+      for (; at < input.length && input[at] >= 48 && input[at] <= 57 && at - digits < 15; at++)
+        counterId = counterId * 10 + input[at] - 48;
+      if (at > digits && startsWith(input, at, '</counterId><instance>')) {
+        at += 22;
+        const instanceStart = at;
+        at = textEnd(input, at);
+        if (startsWith(input, at, '</instance></id>')) {
+          const instance = input.toString('utf8', instanceStart, at);
+          series.counterId = counterId;
+          // vcsim does not expand "*" and echoes it back; its single series is the aggregate.
+          series.instance = instance === '*' ? '' : instance;
+          pos = at + 16;
+        }
+      }
+    }
+    while (startsWith(input, pos, '<value>')) {
+      const end = textEnd(input, pos + 7);
+      if (!startsWith(input, end, '</value>')) break;
+      this.pushValue(input, pos + 7, end);
+      pos = end + 8;
+    }
+    return pos;
+  }
+
+  /**
+   * A comment, CDATA section or processing instruction from `lt` to `next` (-1: not complete yet):
+   * the element's text before it is kept, decoded, and its text goes on after it.
+   */
+  private between(input: Buffer, lt: number, next: number): number {
+    if (next < 0) return -1;
+    if (lt > this.textStart) this.textBefore += decodeEntities(input.toString('utf8', this.textStart, lt));
+    this.textStart = next;
+    return next;
+  }
+
+  private openElement(
+    input: Buffer,
+    nameStart: number,
+    nameEnd: number,
+    attributesEnd: number,
+    declaresPrefix: boolean,
+  ): void {
+    const id = elementId(input, nameStart, nameEnd);
+    let attributes = '';
+    if (nameEnd < attributesEnd) {
+      if (declaresPrefix || this.needsAttributes(id)) {
+        attributes = input.toString('utf8', nameEnd, attributesEnd);
+      }
+      if (declaresPrefix) {
+        for (const [, declared, uri] of attributes.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
+          if (uri === XSI_NAMESPACE) this.xsiPrefixes.add(declared);
+        }
+      }
+    }
+    this.path.push(id);
+    this.names.push(id === OTHER ? input.toString('utf8', nameStart, nameEnd) : NAMES[id]);
+    this.textBefore = '';
+    const path = this.path;
+    const depth = path.length;
+    // Envelope(1) > Body(2) > QueryPerfResponse | Fault (3) > returnval (4) > entity | sampleInfo | value (5) > …
+    if (depth === 4 && id === RETURNVAL) {
+      const type = this.xsiType(attributes);
+      if (type !== undefined && type !== 'PerfEntityMetric') {
+        throw new Error(`QueryPerf returned ${type}; vcc asks for format "normal" (PerfEntityMetric)`);
+      }
+      this.moid = '';
+      this.timestamps.length = 0;
+      this.timestampEndings.length = 0;
+      this.seriesCount = 0;
+      this.valuesLength = 0;
+      this.boundsLength = 0;
+    } else if (depth === 5 && id === VALUE && path[3] === RETURNVAL) {
+      const series = (this.seriesList[this.seriesCount] ??= {} as Series);
+      series.counterId = -1;
+      series.instance = '';
+      series.firstValue = this.boundsLength / 2;
+      series.valueCount = 0;
+      this.series = series;
+    } else if (depth === 5 && path[2] === FAULT && path[3] === DETAIL) {
+      this.faultType = this.xsiType(attributes) ?? this.names[4].replace(/Fault$/, '');
+    }
+  }
+
+  /** Attributes are read only where vcc needs xsi:type: the results and a fault's detail. */
+  private needsAttributes(id: number): boolean {
+    const depth = this.path.length + 1;
+    return (depth === 4 && id === RETURNVAL) || (depth === 5 && this.path[2] === FAULT);
+  }
+
+  /** Ends the innermost element, whose text runs from `textStart` to `textEnd`. */
+  private closeElement(input: Buffer, textEnd: number): void {
+    const path = this.path;
+    const depth = path.length;
+    const id = path.pop()!;
+    const name = this.names.pop()!;
+    if (path[2] === FAULT || path[1] === FAULT) {
+      const text = this.text(input, textEnd);
+      if (depth === 4 && id === FAULT_STRING) this.faultString = text;
+      else if (depth === 6) this.faultDetail[name] = text;
+    } else if (depth === 6 && id === TIMESTAMP && path[4] === SAMPLE_INFO) {
+      this.addTimestamp(this.text(input, textEnd));
+    } else if (depth === 6 && id === VALUE && this.series && path[4] === VALUE) {
+      this.addValue(input, textEnd);
+    } else if (depth === 7 && id === COUNTER_ID && this.series) {
+      this.series.counterId = Number(this.text(input, textEnd));
+    } else if (depth === 7 && id === INSTANCE && this.series) {
+      const text = this.text(input, textEnd);
+      // vcsim does not expand "*" and echoes it back; its single series is the aggregate.
+      this.series.instance = text === '*' ? '' : text;
+    } else if (depth === 5 && id === ENTITY) {
+      this.moid = this.text(input, textEnd);
+    } else if (depth === 5 && id === VALUE && this.series) {
+      this.seriesCount++;
+      this.series = undefined;
+    } else if (depth === 4 && id === RETURNVAL) {
+      this.emitEntity();
+    }
+    this.textBefore = '';
+  }
+
+  /** The element's text, decoded. */
+  private text(input: Buffer, textEnd: number): string {
+    const start = this.textStart;
+    const raw = textEnd > start ? input.toString('utf8', start, textEnd) : '';
+    return this.textBefore + (raw.includes('&') ? decodeEntities(raw) : raw);
+  }
+
+  /** Keeps a sample value's bytes for the lines; values with references or CDATA are decoded first. */
+  private addValue(input: Buffer, textEnd: number): void {
+    const start = this.textStart;
+    let plain = this.textBefore === '';
+    for (let i = start; plain && i < textEnd; i++) if (input[i] === AMPERSAND) plain = false;
+    if (plain) return this.pushValue(input, start, textEnd);
+    const text = this.text(input, textEnd);
+    this.reserveValues(Buffer.byteLength(text));
+    const from = this.valuesLength;
+    this.valuesLength += this.workspace.values.write(text, from);
+    this.valueBounds[this.boundsLength++] = from;
+    this.valueBounds[this.boundsLength++] = this.valuesLength;
+    this.series!.valueCount++;
+  }
+
+  private pushValue(input: Buffer, start: number, end: number): void {
+    this.reserveValues(end - start);
+    // Values are a few bytes: a loop copies them faster than Buffer#copy's native call.
+    const values = this.workspace.values;
+    const from = this.valuesLength;
+    let at = from;
+    for (let i = start; i < end; i++) values[at++] = input[i];
+    this.valuesLength = at;
+    this.valueBounds[this.boundsLength++] = from;
+    this.valueBounds[this.boundsLength++] = at;
+    this.series!.valueCount++;
+  }
+
+  private reserveValues(length: number): void {
+    const workspace = this.workspace;
+    if (this.valuesLength + length <= workspace.values.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.valuesLength + length, workspace.values.length * 2));
+    workspace.values.copy(grown, 0, 0, this.valuesLength);
+    workspace.values = grown;
+  }
+
+  private addTimestamp(text: string): void {
+    let cached = this.timestampCache.get(text);
+    if (cached === undefined) {
+      const seconds = Math.floor(Date.parse(text) / 1000);
+      if (Number.isNaN(seconds)) throw new Error(`unreadable sample timestamp "${text}"`);
+      cached = { seconds, ending: Buffer.from(` ${seconds}\n`) };
+      this.timestampCache.set(text, cached);
+    }
+    this.timestamps.push(cached.seconds);
+    this.timestampEndings.push(cached.ending);
   }
 
   private xsiType(attributes: string): string | undefined {
@@ -173,152 +487,194 @@ export class QueryPerfParser {
     return undefined;
   }
 
-  private open(name: string, attributes: string): void {
-    if (attributes.includes('xmlns:')) {
-      for (const [, declared, uri] of attributes.matchAll(/xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g)) {
-        if (uri === XSI_NAMESPACE) this.xsiPrefixes.add(declared);
-      }
+  private targetsOf(fields: ReadonlyMap<number, CounterField>): Map<number, FieldTarget> {
+    let targets = this.targets.get(fields);
+    if (!targets) {
+      targets = new Map(
+        [...fields].map(([counterId, f]) => [
+          counterId,
+          { measurement: f.measurement, key: Buffer.from(`${f.field}=`) },
+        ]),
+      );
+      this.targets.set(fields, targets);
     }
-    this.path.push(name);
-    this.text = '';
-    this.cdata = '';
-    const depth = this.path.length;
-    // Envelope(1) > Body(2) > QueryPerfResponse | Fault (3) > returnval (4) > entity | sampleInfo | value (5) > …
-    if (depth === 4 && name === 'returnval') {
-      const type = this.xsiType(attributes);
-      if (type !== undefined && type !== 'PerfEntityMetric') {
-        throw new Error(`QueryPerf returned ${type}; vcc asks for format "normal" (PerfEntityMetric)`);
-      }
-      this.moid = '';
-      this.timestamps = [];
-      this.seriesList = [];
-    } else if (depth === 5 && name === 'value' && this.path[3] === 'returnval') {
-      this.series = { counterId: -1, instance: '', values: [] };
-    } else if (depth === 5 && this.path[2] === 'Fault' && this.path[3] === 'detail') {
-      this.faultType = this.xsiType(attributes) ?? name.replace(/Fault$/, '');
-    }
-  }
-
-  private close_(): void {
-    const depth = this.path.length;
-    const name = this.path.pop()!;
-    const raw = this.text;
-    const text = (raw.includes('&') ? decodeEntities(raw) : raw) + this.cdata;
-    this.text = '';
-    this.cdata = '';
-    if (this.path[2] === 'Fault' || this.path[1] === 'Fault') {
-      if (depth === 4 && name === 'faultstring') this.faultString = text;
-      else if (depth === 6) this.faultDetail[name] = text;
-      return;
-    }
-    if (depth === 6 && name === 'timestamp' && this.path[4] === 'sampleInfo') {
-      this.timestamps.push(this.epochSeconds(text));
-    } else if (depth === 6 && name === 'value' && this.series && this.path[4] === 'value') {
-      this.series.values.push(text);
-    } else if (depth === 7 && name === 'counterId' && this.series) {
-      this.series.counterId = Number(text);
-    } else if (depth === 7 && name === 'instance' && this.series) {
-      // vcsim does not expand "*" and echoes it back; its single series is the aggregate.
-      this.series.instance = text === '*' ? '' : text;
-    } else if (depth === 5 && name === 'entity') {
-      this.moid = text;
-    } else if (depth === 5 && name === 'value' && this.series) {
-      this.seriesList.push(this.series);
-      this.series = undefined;
-    } else if (depth === 4 && name === 'returnval') {
-      this.emitEntity();
-    }
-  }
-
-  private epochSeconds(text: string): number {
-    let seconds = this.timestampCache.get(text);
-    if (seconds === undefined) {
-      seconds = Math.floor(Date.parse(text) / 1000);
-      if (Number.isNaN(seconds)) throw new Error(`unreadable sample timestamp "${text}"`);
-      this.timestampCache.set(text, seconds);
-    }
-    return seconds;
+    return targets;
   }
 
   /** One line per (measurement, instance, timestamp) with every field that has a value (vCenter's -1 means none). */
   private emitEntity(): void {
     const entity = this.entities.get(this.moid);
     if (!entity) {
-      this.result.unknownSeries += this.seriesList.length;
+      this.result.unknownSeries += this.seriesCount;
       return;
     }
-    const timestamps = this.timestamps;
-    const groups = new Map<string, { head: string; series: { field: string; values: string[] }[] }>();
-    for (const series of this.seriesList) {
-      const target = entity.fields.get(series.counterId);
+    const targets = this.targetsOf(entity.fields);
+    const sampleCount = this.timestamps.length;
+    const groups: { measurement: string; instance: string; keys: Buffer[]; series: Series[] }[] = [];
+    for (let s = 0; s < this.seriesCount; s++) {
+      const series = this.seriesList[s];
+      const target = targets.get(series.counterId);
       if (!target) {
         this.result.unknownSeries++;
         continue;
       }
-      if (series.values.length !== timestamps.length) {
+      if (series.valueCount !== sampleCount) {
         this.result.misalignedSeries++;
         continue;
       }
-      const key = `${target.measurement}\u0000${series.instance}`;
-      let group = groups.get(key);
+      let group: (typeof groups)[number] | undefined;
+      for (const g of groups)
+        if (g.measurement === target.measurement && g.instance === series.instance) group = g;
       if (!group) {
-        group = { head: lineHead(target.measurement, entity.tags, series.instance), series: [] };
-        groups.set(key, group);
+        group = { measurement: target.measurement, instance: series.instance, keys: [], series: [] };
+        groups.push(group);
       }
-      group.series.push({ field: target.field, values: series.values });
+      group.keys.push(target.key);
+      group.series.push(series);
     }
     let newest = this.result.lastSampleByEntity[this.moid] ?? -Infinity;
-    let lines = '';
-    for (const group of groups.values()) {
-      for (let i = 0; i < timestamps.length; i++) {
-        let fields = '';
-        for (const series of group.series) {
-          const value = series.values[i];
-          // vCenter writes -1 where it has no sample; values are integers, so a sign means no data.
-          if (value.charCodeAt(0) === 45 /* - */ || value === '') continue;
-          fields += fields === '' ? `${series.field}=${value}i` : `,${series.field}=${value}i`;
-          this.result.points++;
-        }
-        if (fields === '') continue;
-        lines += `${group.head} ${fields} ${timestamps[i]}\n`;
-        this.result.lineCount++;
-        if (timestamps[i] > newest) newest = timestamps[i];
-      }
+    for (const group of groups) {
+      const line = this.emitGroup(
+        lineHead(group.measurement, entity.tags, group.instance),
+        group.keys,
+        group.series,
+      );
+      if (line > newest) newest = line;
     }
     if (newest > -Infinity) this.result.lastSampleByEntity[this.moid] = newest;
-    this.append(lines);
   }
 
-  /** Lines go out of the JS heap at once: a string kept growing for the whole parse makes every scavenge copy it. */
-  private append(text: string): void {
-    const needed = this.outLength + Buffer.byteLength(text);
-    if (needed > this.out.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.out.length * 2));
-      this.out.copy(grown, 0, 0, this.outLength);
-      this.out = grown;
+  /**
+   * Writes the lines of one measurement and instance: `<head> <key>=<value>i,… <seconds>\n` for every
+   * sample with a value, the value bytes copied as vCenter wrote them. Returns the newest sample
+   * time written, or -Infinity.
+   */
+  private emitGroup(head: string, keys: Buffer[], series: Series[]): number {
+    const values = this.workspace.values;
+    const bounds = this.valueBounds;
+    const headLength = Buffer.byteLength(head);
+    let room = 0;
+    for (let s = 0; s < series.length; s++) {
+      const { firstValue, valueCount } = series[s];
+      if (valueCount === 0) continue;
+      const valueBytes = bounds[(firstValue + valueCount) * 2 - 1] - bounds[firstValue * 2];
+      room += valueCount * (keys[s].length + 2) + valueBytes;
     }
-    this.outLength += this.out.write(text, this.outLength);
+    for (const ending of this.timestampEndings) room += headLength + 1 + ending.length;
+    this.reserveOut(room);
+    const out = this.workspace.out;
+    let at = this.outLength;
+    /** Where this group's head was written first; later lines copy it from there. */
+    let headAt = -1;
+    let newest = -Infinity;
+    for (let i = 0; i < this.timestamps.length; i++) {
+      const lineStart = at;
+      if (headAt < 0) {
+        at += out.write(head, at);
+      } else {
+        out.copyWithin(at, headAt, headAt + headLength);
+        at += headLength;
+      }
+      let fields = 0;
+      for (let s = 0; s < series.length; s++) {
+        const valueAt = (series[s].firstValue + i) * 2;
+        const start = bounds[valueAt];
+        const end = bounds[valueAt + 1];
+        // vCenter writes -1 where it has no sample; values are integers, so a sign means no data.
+        if (start === end || values[start] === MINUS) continue;
+        out[at++] = fields === 0 ? SPACE : COMMA;
+        const key = keys[s];
+        for (let k = 0; k < key.length; k++) out[at++] = key[k];
+        for (let k = start; k < end; k++) out[at++] = values[k];
+        out[at++] = INTEGER_SUFFIX;
+        fields++;
+      }
+      if (fields === 0) {
+        at = lineStart;
+        continue;
+      }
+      if (headAt < 0) headAt = lineStart;
+      const ending = this.timestampEndings[i];
+      for (let k = 0; k < ending.length; k++) out[at++] = ending[k];
+      this.result.points += fields;
+      this.result.lineCount++;
+      if (this.timestamps[i] > newest) newest = this.timestamps[i];
+    }
+    this.outLength = at;
+    return newest;
   }
+
+  private reserveOut(length: number): void {
+    const workspace = this.workspace;
+    if (this.outLength + length <= workspace.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.outLength + length, workspace.out.length * 2));
+    workspace.out.copy(grown, 0, 0, this.outLength);
+    workspace.out = grown;
+  }
+}
+
+/** The id of the element named by `input[start, end)`, OTHER when the parser does not act on it. */
+function elementId(input: Buffer, start: number, end: number): number {
+  const ids = IDS_BY_LENGTH[end - start];
+  if (ids === undefined) return OTHER;
+  for (const id of ids) {
+    const name = NAME_BYTES[id];
+    let i = 0;
+    while (i < name.length && input[start + i] === name[i]) i++;
+    if (i === name.length) return id;
+  }
+  return OTHER;
+}
+
+function startsWith(input: Buffer, at: number, prefix: string): boolean {
+  if (input.length - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (input[at + i] !== prefix.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Where plain text from `from` ends: at the next `<`, or at a reference, which the fast path leaves to `tag`. */
+function textEnd(input: Buffer, from: number): number {
+  let at = from;
+  while (at < input.length && input[at] !== LT && input[at] !== AMPERSAND) at++;
+  return at;
 }
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 10 || code === 9 || code === 13;
 }
 
-/** The index after `terminator` found from `from`, or -1 when it is not in the chunk yet. */
-function after(input: string, terminator: string, from: number): number {
+function isBlank(bytes: Buffer): boolean {
+  for (const code of bytes) if (!isSpace(code)) return false;
+  return true;
+}
+
+/** The index after `terminator` found from `from`, or -1 when it is not in the input yet. */
+function after(input: Buffer, terminator: string, from: number): number {
   const at = input.indexOf(terminator, from);
   return at < 0 ? -1 : at + terminator.length;
 }
 
-function unbalancedQuotes(input: string, from: number, to: number): boolean {
+const UNBALANCED_QUOTES = 1;
+const DECLARES_PREFIX = 2;
+
+/**
+ * What a tag's attribute bytes hold, in one pass: a quote left open (the tag's '>' is in a value),
+ * and a namespace prefix declaration (`xmlns:` outside values).
+ */
+function scanAttributes(input: Buffer, from: number, to: number): number {
   let quote = 0;
+  let found = 0;
   for (let i = from; i < to; i++) {
-    const code = input.charCodeAt(i);
-    if (quote === 0 && (code === 34 || code === 39)) quote = code;
-    else if (code === quote) quote = 0;
+    const code = input[i];
+    if (quote !== 0) {
+      if (code === quote) quote = 0;
+    } else if (code === 34 || code === 39) {
+      quote = code;
+    } else if (code === 120 /* x */ && startsWith(input, i, 'xmlns:')) {
+      found = DECLARES_PREFIX;
+    }
   }
-  return quote !== 0;
+  return quote === 0 ? found : found | UNBALANCED_QUOTES;
 }
 
 /** The value of attribute `name` in a tag's attribute text, decoded. */
@@ -334,6 +690,7 @@ function attribute(attributes: string, name: string): string | undefined {
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
   return text.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g, (_, entity: string) =>
     entity[0] === '#'
       ? String.fromCodePoint(

@@ -27,12 +27,12 @@ describe('postQueryPerf', () => {
   });
 
   const post = (): Promise<string> => {
-    let text = '';
+    const chunks: Buffer[] = [];
     return postQueryPerf(
       { sdkUrl: url, cookie: 'vmware_soap_session=x', soapAction: 'urn:vim25/8.0', agent, timeoutMs: 5000 },
-      '<QueryPerf/>',
-      (chunk) => (text += chunk),
-    ).then(() => text);
+      Buffer.from('<QueryPerf/>'),
+      (chunk) => chunks.push(chunk),
+    ).then(() => Buffer.concat(chunks).toString());
   };
 
   it('sends a request again on a new connection when a reused keep-alive connection turns out dead', async () => {

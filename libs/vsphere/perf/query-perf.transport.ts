@@ -14,9 +14,10 @@ export interface QueryPerfConnection {
 }
 
 /**
- * Posts a prepared QueryPerf body over the keep-alive agent and hands the response text to `onText`
- * as it arrives (so the parser runs while the rest is still on the wire). HTTP 500 carries SOAP
- * faults, so its body is passed on too; other statuses and broken connections reject.
+ * Posts a prepared QueryPerf body over the keep-alive agent and hands the response bytes to
+ * `onData` as they arrive (so the parser runs while the rest is still on the wire); resolves with
+ * the number of bytes. The bytes are not decoded here: the parser reads UTF-8 itself. HTTP 500
+ * carries SOAP faults, so its body is passed on too; other statuses and broken connections reject.
  *
  * A server may close an idle keep-alive connection just as the agent hands it to a new request
  * (vCenter's proxy after its idle timeout, or after a spell of faults); the request then fails
@@ -25,14 +26,14 @@ export interface QueryPerfConnection {
  */
 export async function postQueryPerf(
   connection: QueryPerfConnection,
-  body: string,
-  onText: (text: string) => void,
+  body: Uint8Array,
+  onData: (chunk: Buffer) => void,
 ): Promise<number> {
   try {
-    return await postOnce(connection, body, onText);
+    return await postOnce(connection, body, onData);
   } catch (error) {
     if (!(error instanceof DeadKeepAliveError)) throw error;
-    return postOnce(connection, body, onText);
+    return postOnce(connection, body, onData);
   }
 }
 
@@ -45,8 +46,8 @@ class DeadKeepAliveError extends VimTransportError {}
 
 function postOnce(
   connection: QueryPerfConnection,
-  body: string,
-  onText: (text: string) => void,
+  body: Uint8Array,
+  onData: (chunk: Buffer) => void,
 ): Promise<number> {
   const url = new URL(connection.sdkUrl);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -61,7 +62,7 @@ function postOnce(
           'Content-Type': 'text/xml; charset=utf-8',
           SOAPAction: `"${connection.soapAction}"`,
           Cookie: connection.cookie,
-          'Content-Length': Buffer.byteLength(body),
+          'Content-Length': body.byteLength,
         },
       },
       (res) => {
@@ -74,11 +75,10 @@ function postOnce(
           return;
         }
         let bytes = 0;
-        res.setEncoding('utf8');
-        res.on('data', (text: string) => {
-          bytes += text.length;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
           try {
-            onText(text);
+            onData(chunk);
           } catch (error) {
             res.destroy();
             reject(error);

@@ -20,7 +20,8 @@ export interface QueryPerfTask {
   cookie: string;
   soapAction: string;
   timeoutMs: number;
-  body: string;
+  /** The request body, UTF-8. */
+  body: Uint8Array;
   /**
    * The response, when the calling thread already fetched it (bench/collector measures both ways):
    * then the task only parses.
@@ -33,7 +34,7 @@ export interface QueryPerfTask {
 }
 
 export interface QueryPerfTaskResult extends QueryPerfParseResult {
-  responseChars: number;
+  responseBytes: number;
   /**
    * A vSphere error (SOAP fault, timeout, transport) instead of data; returned, not thrown, so its
    * type survives the thread boundary. Rebuild it with `vimErrorFrom`.
@@ -74,18 +75,13 @@ function entityOutputs(task: QueryPerfTask): Map<string, EntityOutput> {
  */
 export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTaskResult> {
   const parser = new QueryPerfParser(entityOutputs(task));
-  let responseChars = 0;
+  let responseBytes = 0;
   try {
     if (task.response) {
-      const text = Buffer.from(
-        task.response.buffer,
-        task.response.byteOffset,
-        task.response.byteLength,
-      ).toString('utf8');
-      parser.write(text);
-      responseChars = text.length;
+      parser.write(task.response);
+      responseBytes = task.response.byteLength;
     } else {
-      responseChars = await postQueryPerf(
+      responseBytes = await postQueryPerf(
         {
           sdkUrl: task.sdkUrl,
           cookie: task.cookie,
@@ -94,10 +90,10 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
           agent: agentFor(task),
         },
         task.body,
-        (text) => parser.write(text),
+        (chunk) => parser.write(chunk),
       );
     }
-    return { ...parser.close(), responseChars };
+    return { ...parser.close(), responseBytes };
   } catch (thrown) {
     const error = vimErrorData(thrown);
     if (!error) throw thrown;
@@ -108,7 +104,7 @@ export async function runQueryPerfTask(task: QueryPerfTask): Promise<QueryPerfTa
       lastSampleByEntity: {},
       misalignedSeries: 0,
       unknownSeries: 0,
-      responseChars,
+      responseBytes,
       error,
     };
   }
