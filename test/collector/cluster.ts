@@ -217,6 +217,8 @@ export interface Point {
   instance: string;
   time: number;
   value: number;
+  /** The esxhostname tag, where the sink's query API gives tags (VictoriaMetrics). */
+  host?: string;
 }
 
 /** Every vsphere_* point in the sink, read back through its own query API. */
@@ -245,6 +247,7 @@ export async function readPoints(sink: Sink): Promise<Point[]> {
           instance: series.metric.instance ?? '',
           time: series.timestamps[i] / 1000,
           value,
+          host: series.metric.esxhostname,
         }),
       );
     }

@@ -53,6 +53,11 @@ export interface CollectorLimits {
   realtimeRetentionSeconds: number;
 }
 
+interface PreparedRequest {
+  prepared: PreparedQueryPerf;
+  entities: { moref: string; kind: EntityKind }[];
+}
+
 interface PlannedRequest {
   prepared: PreparedQueryPerf;
   entities: { moref: string; kind: EntityKind; tags: CollectEntity['tags'] }[];
@@ -61,9 +66,10 @@ interface PlannedRequest {
 /**
  * Prepared requests by what they were planned from (schedule, counters, limits, entities). They
  * depend on the session's inventory and counters, not on a collector's watermarks, so the
- * collectors of one session share them.
+ * collectors of one session share them. Tags are not part of them: a VM that moved to another
+ * host or was renamed keeps its place in the requests but must be tagged as it is now.
  */
-export type PreparedPlans = Map<string, PlannedRequest[]>;
+export type PreparedPlans = Map<string, PreparedRequest[]>;
 
 /**
  * Collects performance data from one vCenter for the entities one assignment gives this collector:
@@ -349,9 +355,14 @@ export class PerfCollector {
       ),
       ...owned.map((e) => e.moref),
     ].join('|');
-    const cached = this.plans.get(key);
-    if (cached) return cached;
     const byMoref = new Map(owned.map((e) => [e.moref, e]));
+    const withTags = (requests: PreparedRequest[]): PlannedRequest[] =>
+      requests.map(({ prepared, entities }) => ({
+        prepared,
+        entities: entities.map(({ moref, kind }) => ({ moref, kind, tags: byMoref.get(moref)!.tags })),
+      }));
+    const cached = this.plans.get(key);
+    if (cached) return withTags(cached);
     const plan = planQueries(
       owned
         .filter((e) => countersByKind.get(e.kind)!.length > 0)
@@ -363,10 +374,10 @@ export class PerfCollector {
     );
     const requests = plan.map((specs) => ({
       prepared: client.prepare(specs, intervalId),
-      entities: [...new Set(specs.map((s) => s.entity.value))].map((moref) => {
-        const entity = byMoref.get(moref)!;
-        return { moref, kind: entity.kind, tags: entity.tags };
-      }),
+      entities: [...new Set(specs.map((s) => s.entity.value))].map((moref) => ({
+        moref,
+        kind: byMoref.get(moref)!.kind,
+      })),
     }));
     // Plans for other entity sets belong to earlier epochs or inventories.
     for (const old of this.plans.keys()) if (old.startsWith(`${schedule}|`)) this.plans.delete(old);
@@ -374,7 +385,7 @@ export class PerfCollector {
     this.logger.log(
       `${assignment.vcenter.name}: ${schedule} plan of ${requests.length} QueryPerf requests for ${owned.length} entities`,
     );
-    return requests;
+    return withTags(requests);
   }
 
   private readonly warned = new Set<string>();

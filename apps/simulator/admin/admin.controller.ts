@@ -40,6 +40,8 @@ export class AdminController {
   @Post('inventory-changes')
   @HttpCode(200)
   applyChanges(@Body() body: InventoryChangesDto) {
-    return { events: this.changes.apply(body.count).map(({ key, type, vm }) => ({ key, type, vm })) };
+    return {
+      events: this.changes.apply(body.count, body.change).map(({ key, type, vm }) => ({ key, type, vm })),
+    };
   }
 }

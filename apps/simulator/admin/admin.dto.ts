@@ -1,4 +1,5 @@
 import { FAULT_ERROR_KINDS, type FaultErrorKind } from '@vcc/config';
+import { INVENTORY_CHANGES, type InventoryChange } from '../events/inventory-changes';
 import { ArrayNotEmpty, IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min } from 'class-validator';
 
 export class FaultSettingsDto {
@@ -40,4 +41,9 @@ export class InventoryChangesDto {
   @Min(1)
   @Max(1000)
   count: number;
+
+  /** Only this kind of change (none when no VM qualifies); by default a weighted random mix. */
+  @IsOptional()
+  @IsIn(INVENTORY_CHANGES)
+  change?: InventoryChange;
 }

@@ -4,7 +4,7 @@ import { InventoryService } from '../inventory/inventory.service';
 import { SeededRandom } from '../inventory/random';
 import { EventManagerService } from './event-manager.service';
 import type { VimEvent } from './event-log';
-import { InventoryChanger } from './inventory-changes';
+import { InventoryChanger, type InventoryChange } from './inventory-changes';
 
 /** Changes the inventory every events.intervalSeconds (and on demand through the admin API). */
 @Injectable()
@@ -35,10 +35,10 @@ export class InventoryChangesService implements OnApplicationBootstrap, OnModule
     clearInterval(this.timer);
   }
 
-  /** Applies `count` changes now; returns the events they posted. */
-  apply(count: number): VimEvent[] {
+  /** Applies `count` changes now (of kind `only`, else as they come); returns the events they posted. */
+  apply(count: number, only?: InventoryChange): VimEvent[] {
     const posted: VimEvent[] = [];
-    for (let i = 0; i < count; i++) posted.push(...this.changer.step(Date.now()));
+    for (let i = 0; i < count; i++) posted.push(...this.changer.step(Date.now(), only));
     for (const event of posted) this.logger.debug(`event ${event.key}: ${event.type} ${event.vm}`);
     const byType = new Map<string, number>();
     for (const event of posted) byType.set(event.type, (byType.get(event.type) ?? 0) + 1);

@@ -7,7 +7,17 @@ import type { EventLog, VimEvent } from './event-log';
 
 const USER = 'VSPHERE.LOCAL\\Administrator';
 
-type Change = 'create' | 'powerOn' | 'powerOff' | 'reconfigure' | 'migrate' | 'movePool' | 'remove';
+export const INVENTORY_CHANGES = [
+  'create',
+  'powerOn',
+  'powerOff',
+  'reconfigure',
+  'migrate',
+  'movePool',
+  'remove',
+] as const;
+export type InventoryChange = (typeof INVENTORY_CHANGES)[number];
+type Change = InventoryChange;
 
 const WEIGHTS: [Change, number][] = [
   ['create', 15],
@@ -34,8 +44,11 @@ export class InventoryChanger {
     private readonly random: SeededRandom,
   ) {}
 
-  /** Applies one change (and completes the VMs being created); returns the events posted. */
-  step(now: number): VimEvent[] {
+  /**
+   * Applies one change (and completes the VMs being created); returns the events posted. `only`
+   * makes it that kind of change or none, for tests that need one kind alone.
+   */
+  step(now: number, only?: Change): VimEvent[] {
     const posted: VimEvent[] = [];
     for (const [moref, chainId] of this.creating) {
       const vm = this.inventory.require(moref, 'VirtualMachine');
@@ -53,6 +66,10 @@ export class InventoryChanger {
     }
     this.creating.clear();
     const vms = [...this.inventory.ofKind('VirtualMachine')].filter((vm) => !vm.creating);
+    if (only) {
+      const event = this.apply(only, vms, now);
+      return event ? [...posted, event] : posted;
+    }
     const first = this.pickChange();
     for (let i = 0; i < WEIGHTS.length; i++) {
       const change = WEIGHTS[(WEIGHTS.findIndex(([c]) => c === first) + i) % WEIGHTS.length][0];
