@@ -13,8 +13,8 @@ import {
   ALL_COMPLETE_SQL,
   DROP_TEMPORARY_SQL,
   POOL_NAMES_SQL,
-  snapshotGroupsSql,
-  vmSamplesSql,
+  scanGroupsSql,
+  VM_SAMPLES_SQL,
   vmSummarySql,
 } from './vm-summary.sql';
 
@@ -128,12 +128,12 @@ async function scanSnapshots(
   const [{ all_complete: allComplete }] = rowsOf<{ all_complete: boolean }>(
     await db.query(ALL_COMPLETE_SQL, range),
   );
-  await db.query(snapshotGroupsSql(allComplete), range);
+  await db.query(scanGroupsSql(allComplete), range);
   const [names] = rowsOf<{ tin: string[]; bronze: string[]; silver: string[]; gold: string[] }>(
     await db.query(POOL_NAMES_SQL, parameters.pools),
   );
   const poolNames: PoolNames = [names.tin, names.bronze, names.silver, names.gold];
-  await db.query(vmSamplesSql(allComplete), [...range, ...poolNames]);
+  await db.query(VM_SAMPLES_SQL, poolNames);
   return poolNames;
 }
 
@@ -246,7 +246,7 @@ export async function aggregateMonth(
       await db.query(MONTH_VMS_SQL, [vcenter, first, next]);
       // Statistics tell the planner the month's last days are a few (one per vCenter), so that it
       // reads their rows by range rather than the whole month.
-      await db.query('ANALYZE chargeback_month_vms');
+      await db.query('ANALYZE chargeback_month_vms (vcenter_id, last_day)');
       [{ rows }] = rowsOf<{ rows: number }>(
         await db.query(MONTHLY_FROM_DAILY_SQL, [vcenter, first, next, period.start, period.end]),
       );

@@ -53,7 +53,7 @@ SELECT vcenter_id, $5, cluster, host_count, host_hours, cpu_cores, memory_gb, al
 
 /**
  * Totals of each complete snapshot of a period: what the vCenter held (VMs, vCPU, RAM, disk, VMs per
- * pool; templates apart), from step 1 of the summary (snapshotGroupsSql). Totals describe the
+ * pool; templates apart), from step 1 of the summary (scanGroupsSql). Totals describe the
  * inventory, so chargeback's filters do not apply to them; cost is what chargeback charged. An hour
  * has no cost (cost accrues by the day). Parameters: $1 period start, $2 period end, $3 vCenter or
  * null, $4–$7 the names of Tin … Gold.
@@ -73,7 +73,7 @@ SELECT 'hourly', s.vcenter_id, s.snapshot_time, 1,
        coalesce(sum(g.vms) FILTER (WHERE g.template), 0),
        NULL
   FROM inventory_snapshot s
-  LEFT JOIN chargeback_snapshot_groups g ON g.vcenter_id = s.vcenter_id AND g.snapshot_time = s.snapshot_time
+  LEFT JOIN chargeback_scan_groups g ON NOT g.per_vm AND g.vcenter_id = s.vcenter_id AND g.snapshot_time = s.snapshot_time
  WHERE s.complete AND s.snapshot_time >= $1 AND s.snapshot_time < $2 AND ($3::uuid IS NULL OR s.vcenter_id = $3)
  GROUP BY s.vcenter_id, s.snapshot_time`;
 
