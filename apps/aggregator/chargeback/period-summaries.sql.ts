@@ -145,6 +145,11 @@ CREATE TEMPORARY TABLE chargeback_month_vms ON COMMIT DROP AS
    WHERE day >= $2 AND day < $3 AND ($1::uuid IS NULL OR vcenter_id = $1)
    GROUP BY vcenter_id, moref`;
 
+/** What the monthly summary takes from a VM's last daily row `d`: only these, the rows are materialized. */
+const LAST_DAY_COLUMNS = `d.vcenter_id, d.moref, d.name, d.vm_uuid, d.instance_uuid, d.event_key, d.cloud_id,
+  d.srm_placeholder, d.is_template, d.powered_on, d.datacenter, d.cluster, d.folder, d.resource_pool, d.tenant, d.pool,
+  d.creation_time, d.snapshot_time, d.per_node, d.price_card`;
+
 export const MONTHLY_FROM_DAILY_SQL = `
 WITH month_samples AS (
   SELECT vcenter_id, sum(samples)::integer AS total_samples FROM chargeback_totals
@@ -159,11 +164,11 @@ latest AS (
 -- 40,000 cost about 1.5× a bare scan. MATERIALIZED: inlined, the planner turns the range back into a
 -- lookup per VM.
 last_rows AS MATERIALIZED (
-  SELECT d.* FROM latest t
+  SELECT ${LAST_DAY_COLUMNS} FROM latest t
     JOIN chargeback_daily d ON d.vcenter_id = t.vcenter_id AND d.day = t.last_day
    WHERE d.day >= $2 AND d.day < $3
   UNION ALL
-  SELECT d.* FROM chargeback_month_vms p
+  SELECT ${LAST_DAY_COLUMNS} FROM chargeback_month_vms p
     JOIN latest t ON t.vcenter_id = p.vcenter_id AND p.last_day < t.last_day
     JOIN chargeback_daily d ON d.vcenter_id = p.vcenter_id AND d.day = p.last_day AND d.moref = p.moref
    WHERE d.day >= $2 AND d.day < $3

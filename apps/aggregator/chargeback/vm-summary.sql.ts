@@ -151,6 +151,11 @@ export const SUMMARY_COLUMNS = [
   'cost',
 ].join(', ');
 
+/** What the summary takes from a VM's last row `v`: only these, the rows are materialized and joined. */
+const LAST_ROW_COLUMNS = `v.vcenter_id, v.moref, v.name, v.uuid, v.instance_uuid, v.power_state = 'poweredOn' AS powered_on,
+  v.template, v.srm_placeholder, v.cloud_id, v.creation_event_key, v.datacenter_name, v.cluster_name, v.folder_path,
+  v.resource_pool_name, v.vm_created_at`;
+
 /**
  * Step 3: inserts the period's summary rows into `table` with `periodValue` (an SQL expression) as
  * period. Parameters: $1 period start, $2 period end (exclusive), $3 vCenter or null, $4 hours of
@@ -185,19 +190,18 @@ latest AS (
 -- the other VMs are looked up one by one. Looking up all 40,000 cost about 1× a bare scan.
 -- MATERIALIZED: inlined, the planner turns the range back into a lookup per VM.
 last_rows AS MATERIALIZED (
-  SELECT v.* FROM latest t
+  SELECT ${LAST_ROW_COLUMNS} FROM latest t
     JOIN inventory_vm v ON v.vcenter_id = t.vcenter_id AND v.snapshot_time = t.last_time
    WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
   UNION ALL
-  SELECT v.* FROM chargeback_vm_samples s
+  SELECT ${LAST_ROW_COLUMNS} FROM chargeback_vm_samples s
     JOIN latest t ON t.vcenter_id = s.vcenter_id AND s.last_time < t.last_time
     JOIN inventory_vm v ON v.vcenter_id = s.vcenter_id AND v.snapshot_time = s.last_time AND v.moref = s.moref
    WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
 ),
 last_seen AS (
-  SELECT s.*, v.name, v.uuid, v.instance_uuid, v.power_state = 'poweredOn' AS powered_on, v.template,
-         v.srm_placeholder, v.cloud_id, v.creation_event_key, v.datacenter_name, v.cluster_name, v.folder_path,
-         v.resource_pool_name, v.vm_created_at
+  SELECT s.*, v.name, v.uuid, v.instance_uuid, v.powered_on, v.template, v.srm_placeholder, v.cloud_id,
+         v.creation_event_key, v.datacenter_name, v.cluster_name, v.folder_path, v.resource_pool_name, v.vm_created_at
     FROM chargeback_vm_samples s
     JOIN last_rows v ON v.vcenter_id = s.vcenter_id AND v.moref = s.moref
 ),
