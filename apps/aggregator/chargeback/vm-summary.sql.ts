@@ -8,7 +8,7 @@
  *    per name, not once per row), and per VM and pool name (about one group per VM). One pass cost
  *    3.7× a bare scan in CPU where the two scans it replaced cost 5×. A regular expression or split per
  *    row made the whole summary 15× a bare scan (issue 11).
- * 2. vmSamplesSql(): the per-VM groups rolled up to one row per VM, pools counted by exact name
+ * 2. VM_SAMPLES_SQL: the per-VM groups rolled up to one row per VM, pools counted by exact name
  *    (`= ANY` of the names step 1 classified).
  * 3. vmSummarySql(): from one row per VM on, identity as last seen, events, filters and prices.
  */
