@@ -6,8 +6,9 @@
  *    (grouping sets, one hash table each): per snapshot, pool name and template flag (a few hundred
  *    groups; the hourly totals and the pool names in use, so that pools are matched by pattern once
  *    per name, not once per row), and per VM and pool name (about one group per VM). One pass cost
- *    3.7× a bare scan in CPU where the two scans it replaced cost 5×. A regular expression or split per
- *    row made the whole summary 15× a bare scan (issue 11).
+ *    3.7× a bare scan in CPU where the two scans it replaced cost 5×; PostgreSQL runs grouping sets
+ *    without parallel workers, and the bench still measured it faster than the two parallel scans.
+ *    A regular expression or split per row made the whole summary 15× a bare scan (issue 11).
  * 2. VM_SAMPLES_SQL: the per-VM groups rolled up to one row per VM, pools counted by exact name
  *    (`= ANY` of the names step 1 classified).
  * 3. vmSummarySql(): from one row per VM on, identity as last seen, events, filters and prices.
@@ -188,14 +189,16 @@ latest AS (
 -- Each VM's last sample. Most VMs were last seen in their vCenter's last sample: that snapshot's rows
 -- lie together (ingest writes a snapshot at once) and are read in one range of the primary key; only
 -- the other VMs are looked up one by one. Looking up all 40,000 cost about 1× a bare scan.
--- MATERIALIZED: inlined, the planner turns the range back into a lookup per VM.
+-- MATERIALIZED: inlined, the planner turns the range back into a lookup per VM. No sample is later
+-- than its vCenter's last complete snapshot (ingest registers each snapshot with its rows); were one,
+-- its VM would get two rows here and the insert would fail on the primary key, not write a wrong row.
 last_rows AS MATERIALIZED (
   SELECT ${LAST_ROW_COLUMNS} FROM latest t
     JOIN inventory_vm v ON v.vcenter_id = t.vcenter_id AND v.snapshot_time = t.last_time
    WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
   UNION ALL
   SELECT ${LAST_ROW_COLUMNS} FROM chargeback_vm_samples s
-    JOIN latest t ON t.vcenter_id = s.vcenter_id AND s.last_time < t.last_time
+    JOIN latest t ON t.vcenter_id = s.vcenter_id AND s.last_time <> t.last_time
     JOIN inventory_vm v ON v.vcenter_id = s.vcenter_id AND v.snapshot_time = s.last_time AND v.moref = s.moref
    WHERE v.snapshot_time >= $1 AND v.snapshot_time < $2
 ),
