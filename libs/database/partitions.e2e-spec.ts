@@ -89,7 +89,10 @@ describe('maintainMonthlyPartitions on PostgreSQL', () => {
     const advisoryLocks = async (granted: boolean): Promise<number> =>
       (
         await client.query<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted = $1",
+          // Only this test's database: other suites' apps hold advisory locks on the same server.
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND granted = $1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
           [granted],
         )
       ).rows[0].n;

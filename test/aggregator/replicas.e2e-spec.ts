@@ -172,7 +172,9 @@ describe('aggregator replicas and controller replicas on one database', () => {
     const [before] = await owners();
     expect(await owners()).toEqual([before]);
     await db.query(
-      `SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2`,
+      `SELECT pg_terminate_backend(pid) FROM pg_locks
+        WHERE locktype = 'advisory' AND classid = $1 AND objid = $2
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [JOB_OWNER_LOCK_CLASS, before],
     );
     const [after] = await eventually(async () => {
