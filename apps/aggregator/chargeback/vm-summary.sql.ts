@@ -111,8 +111,11 @@ CREATE TEMPORARY TABLE chargeback_vm_samples ON COMMIT DROP AS
 export const DROP_TEMPORARY_SQL =
   'DROP TABLE IF EXISTS chargeback_scan_groups, chargeback_vm_samples, chargeback_month_vms';
 
-/** The summary columns in table order, after vcenter_id and the period column. */
-export const SUMMARY_COLUMNS = [
+/**
+ * The columns a daily and a monthly summary row share, in table order, after vcenter_id and the
+ * period column (the query API serves the same list).
+ */
+export const SUMMARY_COLUMN_NAMES: readonly string[] = [
   'moref',
   'name',
   'vm_uuid',
@@ -150,7 +153,8 @@ export const SUMMARY_COLUMNS = [
   'ram_gb_hours',
   'disk_gb_months',
   'cost',
-].join(', ');
+];
+export const SUMMARY_COLUMNS = SUMMARY_COLUMN_NAMES.join(', ');
 
 /** What the summary takes from a VM's last row `v`: only these, the rows are materialized and joined. */
 const LAST_ROW_COLUMNS = `v.vcenter_id, v.moref, v.name, v.uuid, v.instance_uuid, v.power_state = 'poweredOn' AS powered_on,

@@ -1,51 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CHARGEBACK_POOLS } from '@vcc/config';
+import { SUMMARY_COLUMN_NAMES } from '../chargeback';
 
 /** A column as the API names it: camelCase of its snake_case name in the table. */
 const camel = (column: string): string =>
   column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
-
-/** The columns a daily and a monthly summary row share, after their period. */
-const SUMMARY_COLUMNS = [
-  'moref',
-  'name',
-  'vm_uuid',
-  'instance_uuid',
-  'event_key',
-  'cloud_id',
-  'srm_placeholder',
-  'is_template',
-  'powered_on',
-  'datacenter',
-  'cluster',
-  'folder',
-  'resource_pool',
-  'tenant',
-  'pool',
-  'creation_time',
-  'deletion_time',
-  'snapshot_time',
-  'total_samples',
-  'samples_present',
-  'avg_is_present',
-  'avg_vcpu_count',
-  'avg_ram_gb',
-  'avg_provisioned_disk',
-  'pool_tin_pct',
-  'pool_bronze_pct',
-  'pool_silver_pct',
-  'pool_gold_pct',
-  'powered_on_samples',
-  'exact_present_hours',
-  'powered_on_hours',
-  'per_node',
-  'price_card',
-  'vcpu_hours',
-  'ram_gb_hours',
-  'disk_gb_months',
-  'cost',
-];
 
 const TOTALS_COLUMNS = [
   'vms',
@@ -63,7 +23,7 @@ const TOTALS_COLUMNS = [
 /** Pools are stored as ids (index in CHARGEBACK_POOLS plus one, 0 none) and shown by name. */
 const POOL_NAME = `(ARRAY['none', ${CHARGEBACK_POOLS.map((pool) => `'${pool}'`).join(', ')}])[t.pool + 1]`;
 
-function selectList(columns: string[]): string {
+function selectList(columns: readonly string[]): string {
   return columns
     .map((column) => {
       if (column === 'pool') return `${POOL_NAME} AS pool`;
@@ -76,8 +36,8 @@ function selectList(columns: string[]): string {
 
 /** Column names of the rows each query returns, in order (the CSV header). */
 export const COLUMNS = {
-  daily: ['vcenterId', 'vcenterName', 'day', ...SUMMARY_COLUMNS.map(camel)],
-  monthly: ['vcenterId', 'vcenterName', 'month', ...SUMMARY_COLUMNS.map(camel)],
+  daily: ['vcenterId', 'vcenterName', 'day', ...SUMMARY_COLUMN_NAMES.map(camel)],
+  monthly: ['vcenterId', 'vcenterName', 'month', ...SUMMARY_COLUMN_NAMES.map(camel)],
   totals: ['vcenterId', 'vcenterName', 'periodStart', ...TOTALS_COLUMNS.map(camel)],
   hourlyTrace: [
     'vcenterId',
@@ -152,7 +112,7 @@ export class SummaryRepository {
     const where = ['t.day = $1', ...filterConditions(filter, params)];
     return this.pageOf(
       `SELECT t.vcenter_id AS "vcenterId", v.name AS "vcenterName", to_char(t.day, 'YYYY-MM-DD') AS day,
-              ${selectList(SUMMARY_COLUMNS)}
+              ${selectList(SUMMARY_COLUMN_NAMES)}
          FROM chargeback_daily t LEFT JOIN vcenter v ON v.id = t.vcenter_id
         WHERE ${where.join(' AND ')}
         ORDER BY t.vcenter_id, t.moref`,
@@ -166,7 +126,7 @@ export class SummaryRepository {
     const where = ['t.month = $1::date', ...filterConditions(filter, params)];
     return this.pageOf(
       `SELECT t.vcenter_id AS "vcenterId", v.name AS "vcenterName", to_char(t.month, 'YYYY-MM') AS month,
-              ${selectList(SUMMARY_COLUMNS)}
+              ${selectList(SUMMARY_COLUMN_NAMES)}
          FROM chargeback_monthly t LEFT JOIN vcenter v ON v.id = t.vcenter_id
         WHERE ${where.join(' AND ')}
         ORDER BY t.vcenter_id, t.moref`,
@@ -180,7 +140,7 @@ export class SummaryRepository {
     const params: unknown[] = [from, to];
     return this.pageOf(
       `SELECT t.vcenter_id AS "vcenterId", v.name AS "vcenterName", to_char(t.day, 'YYYY-MM-DD') AS day,
-              ${selectList(SUMMARY_COLUMNS)}
+              ${selectList(SUMMARY_COLUMN_NAMES)}
          FROM chargeback_daily t LEFT JOIN vcenter v ON v.id = t.vcenter_id
         WHERE t.day BETWEEN $1::date AND $2::date AND ${vmCondition(vm, params)}
         ORDER BY t.day, t.vcenter_id, t.moref`,
