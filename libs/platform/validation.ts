@@ -24,7 +24,13 @@ export const INT32_MAX = 2_147_483_647;
 /** Flattens class-validator errors into one entry per field, with dotted paths for nested fields. */
 export function fieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((error) => {
-    const field = parent ? `${parent}.${error.property}` : error.property;
+    // forbidUnknownValues reports a value of no known class (an array inside `events`) with no property.
+    const field =
+      error.property === undefined
+        ? parent || 'body'
+        : parent
+          ? `${parent}.${error.property}`
+          : error.property;
     const own = error.constraints
       ? [
           {
