@@ -485,6 +485,7 @@ describe('controller API input, authentication and roles', () => {
     );
     await rejects(400, ['events'], () => post({ vcenter: 'vc-input', events: Array(10_001).fill(event) }));
     await rejects(400, ['events'], () => post({ vcenter: 'vc-input', events: { 0: event } }));
+    await rejects(400, ['events.0.0'], () => post({ vcenter: 'vc-input', events: [[event]] }));
     await rejects(404, ['vcenter'], () => post({ vcenter: 'nowhere', events: [event] }));
   });
 

@@ -132,6 +132,18 @@ export class EventDto implements EventRow {
 }
 
 export class EventBatchDto implements EventBatch {
+  /** Gives the parsed body and its events their classes in place (BuiltFromPlain: the pipe validates them). */
+  static fromPlain(plain: Record<string, unknown>): EventBatchDto {
+    if (Array.isArray(plain.events)) {
+      for (const event of plain.events as unknown[]) {
+        if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
+          Object.setPrototypeOf(event, EventDto.prototype);
+        }
+      }
+    }
+    return Object.setPrototypeOf(plain, EventBatchDto.prototype) as EventBatchDto;
+  }
+
   @ApiProperty({ description: 'id or name of the vCenter the events come from' })
   @IsString()
   @MinLength(1)
