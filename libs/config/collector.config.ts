@@ -12,6 +12,7 @@ import {
   MinLength,
   ValidateIf,
   ValidateNested,
+  registerDecorator,
 } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
 import { Doc, Secret } from './config-key.decorator';
@@ -327,6 +328,26 @@ export class OnceConfig {
   datastoreCounters?: string[];
 }
 
+/**
+ * At most one Prometheus sink: every one would serve the same series on the collector's one
+ * /metrics, and prom-client refuses to register them twice (the app would stop at start with its
+ * error instead of this one).
+ */
+function AtMostOnePrometheusSink(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'atMostOnePrometheusSink',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: "may hold one prometheus sink at most: it is served on the collector's /metrics" },
+      validator: {
+        validate: (value: unknown) =>
+          !Array.isArray(value) ||
+          value.filter((sink) => (sink as { type?: unknown } | null)?.type === 'prometheus').length <= 1,
+      },
+    });
+}
+
 export class CollectorConfig extends BaseAppConfig {
   @Type(() => CollectorHttpConfig)
   @ValidateNested()
@@ -365,6 +386,7 @@ export class CollectorConfig extends BaseAppConfig {
   )
   @Type(() => SinkConfig)
   @ValidateNested({ each: true })
+  @AtMostOnePrometheusSink()
   sinks: SinkConfig[] = [];
 
   @Type(() => OnceConfig)

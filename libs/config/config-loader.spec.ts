@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AggregatorConfig, ConfigError, ControllerConfig, describeConfig, envName, loadConfig } from '.';
+import {
+  AggregatorConfig,
+  CollectorConfig,
+  ConfigError,
+  ControllerConfig,
+  describeConfig,
+  envName,
+  loadConfig,
+} from '.';
 
 function problemsOf(run: () => unknown): string[] {
   try {
@@ -154,6 +162,16 @@ describe('loadConfig', () => {
 
 describe('lists of sections', () => {
   const key = Buffer.alloc(32, 1).toString('base64');
+
+  it('refuses a second prometheus sink, which would serve the same /metrics again', () => {
+    const sinks = (count: number): string =>
+      `controller:\n  url: http://127.0.0.1:8080\n  token: ${'c'.repeat(32)}\nsinks:\n` +
+      '  - type: prometheus\n'.repeat(count);
+    expect(loadConfig(CollectorConfig, { file: yamlFile(sinks(1)), env: {} }).sinks).toHaveLength(1);
+    expect(problemsOf(() => loadConfig(CollectorConfig, { file: yamlFile(sinks(2)), env: {} }))).toEqual([
+      expect.stringContaining('may hold one prometheus sink at most'),
+    ]);
+  });
 
   it('reads a list from a file named by <key>File and validates every element', () => {
     const tokens = yamlFile('- name: ops\n  role: admin\n  token: 0123456789abcdef0123456789abcdef\n');
