@@ -172,6 +172,16 @@ export class ControllerClient {
         gone,
       );
     }
-    return (text ? JSON.parse(text) : undefined) as T;
+    if (!text) return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // JSON.parse quotes the text it choked on, and this answer may hold a vCenter password: say
+      // what went wrong without it, since the message reaches the logs.
+      throw new ControllerError(
+        `${method} ${path}: HTTP ${response.status}: the answer is not JSON (${text.length} bytes)`,
+        response.status,
+      );
+    }
   }
 }
