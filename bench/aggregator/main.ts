@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { ChargebackConfig, PriceCardConfig } from '@vcc/config';
 import { createMonthlyPartition, dataSourceOptions, monthlyPartition } from '@vcc/database';
 import { aggregateDay, aggregateMonth } from '../../apps/aggregator/chargeback';
+import { runBench } from '../run-bench';
 
 const VCENTERS = 4;
 const VMS_PER_VCENTER = 10_000;
@@ -240,7 +241,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`aggregator bench failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBench('aggregator', main);

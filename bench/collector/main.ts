@@ -25,6 +25,7 @@ import { ownedEntities } from '../../apps/collector/collection/entities';
 import type { Assignment } from '../../apps/collector/controller/controller.types';
 import type { VcenterSession } from '../../apps/collector/vcenter/vcenter-session';
 import { startApp } from '../../test/support/apps';
+import { runBench } from '../run-bench';
 
 const COUNTERS: Record<EntityKind, string[]> = {
   vm: [
@@ -294,7 +295,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`collector bench failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBench('collector', main);

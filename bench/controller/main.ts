@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { freePort, startProcess, type RunningProcess } from '../../test/support/processes';
+import { runBench } from '../run-bench';
 
 // autocannon ships no types, and bench/simulator declares the module for its own narrower use; a
 // typed require keeps the two benchmarks independent.
@@ -232,7 +233,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:controller failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBench('controller', main);

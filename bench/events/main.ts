@@ -20,6 +20,7 @@ import type { EventDto } from '../../apps/controller/ingest/event.dto';
 import { dataSourceOptions } from '../../libs/database/data-source';
 import { DatabaseConfig } from '../../libs/config/sections';
 import { startProcess, type RunningProcess } from '../../test/support/processes';
+import { runBench } from '../run-bench';
 
 const ROOT = resolve(__dirname, '../../..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -341,7 +342,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:events failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBench('events', main);

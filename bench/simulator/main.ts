@@ -12,6 +12,7 @@ import { request } from 'node:https';
 import { startApp } from '../../test/support/apps';
 import { buildVcsim, startVcsim } from '../../test/support/vcsim';
 import { RawVim } from '../../test/support/raw-vim';
+import { runBench } from '../run-bench';
 
 const HOSTS = 10;
 const VMS_PER_HOST = 20;
@@ -252,7 +253,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench/simulator failed: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+runBench('simulator', main);

@@ -18,6 +18,7 @@ import {
   type PerfCounter,
 } from '@vcc/vsphere';
 import { buildVcsim, startVcsim } from '../../test/support/vcsim';
+import { runBench } from '../run-bench';
 
 const RUNS = 15;
 
@@ -178,10 +179,7 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`vsphere-parse failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  });
+  runBench('vsphere-parse', main);
 } else {
   measure(workerData as Job).then(
     (rows) => parentPort!.postMessage(rows),
