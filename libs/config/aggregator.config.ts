@@ -96,6 +96,12 @@ export class ReportsConfig {
   dir = './data/reports';
 
   @Doc(
+    'write the report of a day or month after each daily and monthly job (not after a backfill); off: only on demand, POST /api/v1/reports',
+  )
+  @IsBoolean()
+  afterJobs = true;
+
+  @Doc(
     'reports kept, newest first; older ones are deleted after each report written and by the retention job',
   )
   @IsInt()

@@ -176,6 +176,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
    * not a backfill's, which rewrites history in bulk: its reports are asked for on demand.
    */
   private async queueReport(job: Job): Promise<void> {
+    if (!this.config.reports.afterJobs) return;
     if ((job.type !== 'daily' && job.type !== 'monthly') || job.requestedBy === 'backfill') return;
     const report = await this.jobs.enqueue({
       type: 'report',

@@ -133,16 +133,18 @@ function widths(columns: Column[], rows: Row[]): number[] {
 
 /**
  * A sheet with a frozen, filtered header row; widths fitted to `sample` (every row of the small
- * sheets, the first page of the per-VM one, whose columns must be set before its rows stream).
+ * sheets, the first page of the per-VM one, whose columns must be set before its rows stream) and
+ * at least `atLeast` (for a second table below the first).
  */
 function table(
   workbook: ExcelJS.stream.xlsx.WorkbookWriter,
   name: string,
   columns: Column[],
   sample: Row[],
+  atLeast: number[] = [],
 ): ExcelJS.Worksheet {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  const fitted = widths(columns, sample);
+  const fitted = widths(columns, sample).map((width, index) => Math.max(width, atLeast[index] ?? 0));
   sheet.columns = columns.map((column, index) => ({
     header: column.header,
     key: column.key,
@@ -164,6 +166,9 @@ const range = (sheet: string, column: number, first: number, last: number): stri
   `${quote(sheet)}!$${columnLetter(column)}$${first}:$${columnLetter(column)}$${last}`;
 
 const SUMMARY = 'Summary';
+/** The charts stand one above the other in the first columns, which the first printed page holds. */
+const CHART_COLUMNS = 5;
+const CHART_ROWS = 15;
 const DAILY = 'Daily Totals';
 
 /** Where the report's sheets are, for the charts added once the package is written. */
@@ -200,7 +205,7 @@ export async function writeWorkbook(
   const poolColumns = withCost([col('pool', 'Pool', 'text'), ...SUMMED_MEASURES]);
   const vcenters = await data.vcenterTotals();
   const pools = await data.pools();
-  const summary = table(workbook, SUMMARY, totalsColumns, [...vcenters, ...pools]);
+  const summary = table(workbook, SUMMARY, totalsColumns, vcenters, widths(poolColumns, pools));
   addRows(summary, totalsColumns, vcenters);
   summary.addRow([]).commit();
   const poolHeader = summary.addRow(poolColumns.map((column) => column.header));
@@ -281,7 +286,7 @@ export async function writeWorkbook(
             color: 'E07B00',
           },
         ],
-        anchor: { fromCol: 0, fromRow: chartsRow, toCol: 6, toRow: chartsRow + 16 },
+        anchor: { fromCol: 0, fromRow: chartsRow, toCol: CHART_COLUMNS, toRow: chartsRow + CHART_ROWS },
       },
       {
         kind: 'bar',
@@ -299,7 +304,12 @@ export async function writeWorkbook(
             color: '3A9A4A',
           },
         ],
-        anchor: { fromCol: 6, fromRow: chartsRow, toCol: 12, toRow: chartsRow + 16 },
+        anchor: {
+          fromCol: 0,
+          fromRow: chartsRow + CHART_ROWS + 1,
+          toCol: CHART_COLUMNS,
+          toRow: chartsRow + 2 * CHART_ROWS + 1,
+        },
       },
     ],
   };
