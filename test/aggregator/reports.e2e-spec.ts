@@ -78,7 +78,8 @@ describe('XLSX chargeback reports', () => {
     for (const [index, pool] of pools.entries())
       await addVm(db, VC_A, hours, {
         moref: `vm-${index + 1}`,
-        name: `app-${index + 1}`,
+        // A name a spreadsheet would run as a formula stays text.
+        name: index === 3 ? '=1+2' : `app-${index + 1}`,
         vcpus: index + 1,
         memory_mb: 2048 * (index + 1),
         provisioned_disk_gb: 10 * (index + 1),
@@ -237,6 +238,10 @@ describe('XLSX chargeback reports', () => {
       });
     }
     const header = (vmSheet.getRow(1).values as unknown[]).slice(1);
+    const formulaName = vmSheet
+      .getRow(vms.findIndex((vm) => vm.moref === 'vm-4') + 2)
+      .getCell(header.indexOf('name') + 1);
+    expect([formulaName.type, formulaName.value]).toEqual([ExcelJS.ValueType.String, '=1+2']);
     const vcpuColumn = header.indexOf('avgVcpuCount (vCPU)') + 1;
     expect(vmSheet.getRow(2).getCell(vcpuColumn).type).toBe(ExcelJS.ValueType.Number);
     expect(vmSheet.getColumn(vcpuColumn).width).toBeGreaterThanOrEqual('avgVcpuCount (vCPU)'.length);

@@ -35,7 +35,7 @@ export interface ReportInfo extends ReportKey {
   createdAt: Date;
 }
 
-export interface ReportListQuery {
+export interface ReportFilter {
   type?: ReportType;
   period?: string;
   limit: number;
@@ -102,7 +102,7 @@ export class ReportStore {
   }
 
   /** Reports newest first, of one type and period when given, with their vCenters' names. */
-  async list(query: ReportListQuery): Promise<Page<ReportInfo>> {
+  async list(query: ReportFilter): Promise<Page<ReportInfo>> {
     const matching = (await this.all()).filter(
       (report) =>
         (query.type === undefined || report.type === query.type) &&

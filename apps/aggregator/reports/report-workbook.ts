@@ -107,8 +107,8 @@ export const VM_COLUMNS: Column[] = [
 ];
 
 /**
- * A cell's value as its column's type: numbers (pg returns bigint and numeric as text) and dates;
- * text as text, never a formula, since exceljs writes strings as inline strings.
+ * A cell's value as its column's type: numbers (pg returns bigint and numeric as text) and dates.
+ * Text stays text even when it starts with `=`: exceljs writes a formula only for `{formula}`.
  */
 function cell(column: Column, value: unknown): unknown {
   if (value === null || value === undefined) return null;
