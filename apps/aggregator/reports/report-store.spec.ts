@@ -110,6 +110,19 @@ describe('ReportStore', () => {
     expect(await store(10, 2).applyRetention(now)).toEqual(['chargeback-daily-2026-11-26.xlsx']);
   });
 
+  it('deletes what a killed writer left behind once it is a day old', async () => {
+    await files({
+      '.chargeback-daily-2026-11-27.xlsx.0a1b2c3d4e5f.tmp': 2,
+      '.chargeback-daily-2026-11-27.xlsx.0a1b2c3d4e5f.tmp.plain': 2,
+      '.chargeback-daily-2026-11-28.xlsx.0a1b2c3d4e5f.tmp': 0,
+    });
+    await store(10, 30).applyRetention(now);
+    expect((await readdir(dir)).sort()).toEqual([
+      '.chargeback-daily-2026-11-28.xlsx.0a1b2c3d4e5f.tmp',
+      'notes.txt',
+    ]);
+  });
+
   it('moves a report into place only once written, and leaves nothing when writing fails', async () => {
     const key = { type: 'daily', period: '2026-11-28', vcenterId: null } as const;
     await expect(

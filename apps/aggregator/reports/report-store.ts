@@ -57,6 +57,9 @@ export function parseReportName(name: string): ReportKey | undefined {
 
 const DAY_MS = 86_400_000;
 
+/** What save() writes before the rename (and the writer beside it); left behind by a killed process. */
+const TEMPORARY = /^\.chargeback-.+\.tmp(\.plain)?$/;
+
 /** The reports in `reports.dir`: listing, lookup, atomic writes and retention. */
 @Injectable()
 export class ReportStore {
@@ -148,7 +151,7 @@ export class ReportStore {
 
   /**
    * Deletes reports beyond the newest `reports.keep` and those older than `reports.maxAgeDays`;
-   * returns their names.
+   * returns their names. Temporary files a day old go too: no write takes that long.
    */
   async applyRetention(now = new Date()): Promise<string[]> {
     const oldest = now.getTime() - this.maxAgeDays * DAY_MS;
@@ -156,6 +159,11 @@ export class ReportStore {
       (report, index) => index >= this.keep || report.createdAt.getTime() < oldest,
     );
     for (const report of expired) await rm(join(this.dir, report.name), { force: true });
+    for (const name of (await readdir(this.dir).catch(() => [])).filter((entry) => TEMPORARY.test(entry))) {
+      const stats = await stat(join(this.dir, name)).catch(() => undefined);
+      if (stats && stats.mtime.getTime() < now.getTime() - DAY_MS)
+        await rm(join(this.dir, name), { force: true });
+    }
     if (expired.length)
       this.logger.log(
         `retention: deleted ${expired.length} report(s): ${expired.map((r) => r.name).join(', ')}`,
