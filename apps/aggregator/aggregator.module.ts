@@ -13,9 +13,12 @@ import { AggregatorMetrics } from './observability/aggregator.metrics';
 import { ChargebackQueryService } from './query/chargeback-query.service';
 import { ChargebackController } from './query/chargeback.controller';
 import { SummaryRepository } from './query/summary.repository';
+import { ReportStore } from './reports/report-store';
+import { ReportWriter } from './reports/report-writer';
+import { ReportsController } from './reports/reports.controller';
 import { RetentionRepository } from './retention/retention.repository';
 
-/** The aggregator: jobs (chargeback aggregation, retention) and the chargeback query API. */
+/** The aggregator: jobs (chargeback aggregation, reports, retention), the chargeback query and report APIs. */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
@@ -26,7 +29,7 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController, ChargebackController],
+      controllers: [AggregationsController, ChargebackController, ReportsController],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -37,6 +40,8 @@ export class AggregatorModule {
         AggregationCron,
         SummaryRepository,
         ChargebackQueryService,
+        ReportStore,
+        ReportWriter,
       ],
     };
   }

@@ -26,4 +26,23 @@ describe('AggregatorConfig', () => {
       'schedule.monthlyCron: must be a cron expression, e.g. "30 0 * * *" (minute hour day month weekday); got "0 2 32 * *" from VCC_SCHEDULE_MONTHLY_CRON',
     ]);
   });
+
+  it('keeps reports in ./data/reports by count and age, and refuses a keep of none', () => {
+    expect(loadConfig(AggregatorConfig, { env: {} }).reports).toMatchObject({
+      dir: './data/reports',
+      afterJobs: true,
+      keep: 500,
+      maxAgeDays: 400,
+    });
+    let problems: string[] = [];
+    try {
+      loadConfig(AggregatorConfig, { env: { VCC_REPORTS_KEEP: '0', VCC_REPORTS_DIR: '' } });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toEqual([
+      expect.stringMatching(/^reports\.dir: .*from VCC_REPORTS_DIR$/),
+      expect.stringMatching(/^reports\.keep: .*1.*from VCC_REPORTS_KEEP$/),
+    ]);
+  });
 });

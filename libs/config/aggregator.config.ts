@@ -1,6 +1,16 @@
 import { Type } from 'class-transformer';
 import { validateCronExpression } from 'cron';
-import { IsBoolean, IsInt, Max, Min, ValidateNested, registerDecorator } from 'class-validator';
+import {
+  IsBoolean,
+  IsInt,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+  registerDecorator,
+} from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
 import { ChargebackConfig } from './chargeback.config';
 import { Doc } from './config-key.decorator';
@@ -75,6 +85,37 @@ export class RetentionConfig {
   eventDays = 90;
 }
 
+/** XLSX chargeback reports: where they are written and how many are kept. */
+export class ReportsConfig {
+  @Doc(
+    'folder of the XLSX chargeback reports (created when missing); every file in it named like a report is listed by GET /api/v1/reports',
+  )
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
+  dir = './data/reports';
+
+  @Doc(
+    'write the report of a day or month after each daily and monthly job (not after a backfill); off: only on demand, POST /api/v1/reports',
+  )
+  @IsBoolean()
+  afterJobs = true;
+
+  @Doc(
+    'reports kept, newest first; older ones are deleted after each report written and by the retention job',
+  )
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  keep = 500;
+
+  @Doc('days a report is kept after it was written; older ones are deleted like those beyond reports.keep')
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  maxAgeDays = 400;
+}
+
 export class AggregatorConfig extends BaseAppConfig {
   @Type(() => AggregatorHttpConfig)
   @ValidateNested()
@@ -99,4 +140,8 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => RetentionConfig)
   @ValidateNested()
   retention = new RetentionConfig();
+
+  @Type(() => ReportsConfig)
+  @ValidateNested()
+  reports = new ReportsConfig();
 }

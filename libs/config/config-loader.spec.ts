@@ -262,6 +262,10 @@ describe('describeConfig', () => {
       'retention.hourlyDays',
       'retention.dailyMonths',
       'retention.eventDays',
+      'reports.dir',
+      'reports.afterJobs',
+      'reports.keep',
+      'reports.maxAgeDays',
       'log.level',
     ]);
     expect(keys.find((k) => k.key === 'database.embedded.dataDir')).toMatchObject({

@@ -1,9 +1,20 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from 'pg';
 import { startApp, type RunningApp } from '../support/apps';
 import { TOKENS, type ControllerClient } from '../controller/controller-harness';
 
-/** Environment of an aggregator on `databaseUrl` with the e2e tokens (one per role). */
+/** Where the aggregator on `databaseUrl` writes its reports: a folder of that test database's own. */
+export function reportsDir(databaseUrl: string): string {
+  return join(tmpdir(), `vcc-reports-${new URL(databaseUrl).pathname.slice(1)}`);
+}
+
+/**
+ * Environment of an aggregator on `databaseUrl` with the e2e tokens (one per role). Reports go to
+ * the database's own folder and only on demand, unless `extra` says otherwise: the suites that
+ * count jobs count aggregations.
+ */
 export function aggregatorEnv(
   databaseUrl: string,
   extra: Record<string, string> = {},
@@ -13,6 +24,8 @@ export function aggregatorEnv(
     VCC_AUTH_TOKENS: JSON.stringify(
       Object.entries(TOKENS).map(([role, token]) => ({ name: `e2e-${role}`, role, token })),
     ),
+    VCC_REPORTS_DIR: reportsDir(databaseUrl),
+    VCC_REPORTS_AFTER_JOBS: 'false',
     ...extra,
   };
 }

@@ -135,6 +135,13 @@ describe('aggregator API', () => {
       roles: ['admin', 'reader'],
     },
     { method: 'GET', path: `/api/v1/chargeback/totals?from=${DAY}&to=${DAY}`, roles: ['admin', 'reader'] },
+    {
+      method: 'POST',
+      path: '/api/v1/reports',
+      body: { type: 'daily', period: '2026-01-01' },
+      roles: ['admin'],
+    },
+    { method: 'GET', path: '/api/v1/reports?type=daily', roles: ['admin', 'reader'] },
   ];
 
   it('answers 401 without a valid token and 403 to roles a route does not list', async () => {
@@ -158,6 +165,8 @@ describe('aggregator API', () => {
       '/api/v1/chargeback/monthly',
       '/api/v1/chargeback/totals',
       '/api/v1/chargeback/vm-trace',
+      '/api/v1/reports',
+      '/api/v1/reports/{name}',
       '/api/v1/retention',
       '/health',
       '/metrics',

@@ -53,3 +53,17 @@ export const OnlyForType = (type: string): PropertyDecorator =>
     `$property is only for type ${type}`,
     (_value, args) => (args.object as { type?: unknown }).type === type,
   );
+
+/** The period of a report or job: a calendar day when `type` is daily, a month when it is monthly. */
+export const IsPeriodOfType = (): PropertyDecorator =>
+  validator(
+    'isPeriodOfType',
+    `$property must be a calendar day YYYY-MM-DD (type daily) or a month YYYY-MM (type monthly) from ${FIRST_YEAR} to ${LAST_YEAR}`,
+    (value, args) => {
+      const type = (args.object as { type?: unknown }).type;
+      if (type === 'daily') return isCalendarDay(value);
+      return (
+        type === 'monthly' && typeof value === 'string' && value.length === 7 && isCalendarDay(`${value}-01`)
+      );
+    },
+  );

@@ -79,12 +79,12 @@ export class JobView {
   @ApiProperty()
   id: string;
 
-  @ApiProperty({ enum: ['daily', 'monthly', 'retention', 'backfill'] })
+  @ApiProperty({ enum: JOB_TYPES })
   type: string;
 
   @ApiProperty({
     description:
-      'YYYY-MM-DD (daily; retention: the day it was asked), YYYY-MM (monthly), first..last (backfill)',
+      'YYYY-MM-DD (daily; retention: the day it was asked), YYYY-MM (monthly), first..last (backfill), the day or month reported (report)',
   })
   period: string;
 
@@ -99,7 +99,8 @@ export class JobView {
 
   @ApiProperty({
     nullable: true,
-    description: 'summary rows written (daily, monthly, backfill) or rows deleted (retention)',
+    description:
+      'summary rows written (daily, monthly, backfill), VMs in the report (report) or rows and reports deleted (retention)',
   })
   rows: number | null;
 

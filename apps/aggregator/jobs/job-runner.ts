@@ -9,6 +9,7 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { AggregatorConfig } from '@vcc/config';
 import { aggregateDay, aggregateMonth } from '../chargeback';
 import { AggregatorMetrics } from '../observability/aggregator.metrics';
+import { ReportWriter } from '../reports/report-writer';
 import { RetentionRepository } from '../retention/retention.repository';
 import { retentionCuts } from '../retention/retention';
 import { currentDay, describeJob, jobLocks, type Job } from './job';
@@ -50,6 +51,7 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     private readonly jobs: JobRepository,
     private readonly retention: RetentionRepository,
     private readonly metrics: AggregatorMetrics,
+    private readonly reports: ReportWriter,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -157,6 +159,9 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       const seconds = (performance.now() - started) / 1000;
       this.metrics.jobEnded(job.type, seconds, { rows });
       this.logger.log(`job ${name} succeeded: ${rows} rows in ${seconds.toFixed(1)} s`);
+      await this.queueReport(job).catch((error: Error) =>
+        this.logger.error(`cannot queue the report that follows job ${name}: ${error.message}`),
+      );
     } catch (error) {
       const seconds = (performance.now() - started) / 1000;
       const message = (error as Error).message;
@@ -164,6 +169,22 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
       this.logger.error(`job ${name} failed after ${seconds.toFixed(1)} s: ${message}`);
       await this.jobs.markFailed(job.id, message);
     }
+  }
+
+  /**
+   * A day's or month's report follows its aggregation (the day's holds its hourly totals too);
+   * not a backfill's, which rewrites history in bulk: its reports are asked for on demand.
+   */
+  private async queueReport(job: Job): Promise<void> {
+    if (!this.config.reports.afterJobs) return;
+    if ((job.type !== 'daily' && job.type !== 'monthly') || job.requestedBy === 'backfill') return;
+    const report = await this.jobs.enqueue({
+      type: 'report',
+      period: job.period,
+      vcenterId: job.vcenterId,
+      requestedBy: `after job #${job.id}`,
+    });
+    this.logger.log(`queued job ${describeJob(report)}`);
   }
 
   private async work(tx: EntityManager, job: Job): Promise<number> {
@@ -185,7 +206,15 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
         this.logger.log(
           `retention: dropped ${result.dropped.length ? result.dropped.join(', ') : 'no partition'}; deleted ${result.deleted} rows of older snapshots, totals and cluster days`,
         );
-        return result.deleted;
+        // Reports expire here too, beside after each one written, should none be written for a while.
+        const reports = await this.reports.store.applyRetention(now);
+        return result.deleted + reports.length;
+      }
+      case 'report': {
+        const type = job.period.length === 7 ? 'monthly' : 'daily';
+        const report = await this.reports.write(tx, { type, period: job.period, vcenterId: job.vcenterId });
+        this.logger.log(`report ${report.name} written: ${report.vms} VMs, ${report.size} bytes`);
+        return report.vms;
       }
       case 'backfill':
         // Never queued (claimNext skips them): the backfill command runs the jobs it queued.

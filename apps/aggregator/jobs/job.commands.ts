@@ -6,6 +6,9 @@ import type { AggregatorConfig } from '@vcc/config';
 import { dataSourceOptions, migrateUnderLock } from '@vcc/database';
 import type { AppCommand } from '@vcc/platform';
 import { AggregatorMetrics } from '../observability/aggregator.metrics';
+import { VcenterRepository } from '../common/vcenter.repository';
+import { ReportStore } from '../reports/report-store';
+import { ReportWriter } from '../reports/report-writer';
 import { RetentionRepository } from '../retention/retention.repository';
 import { currentDay, describeJob, type Job } from './job';
 import { JobRepository } from './job.repository';
@@ -28,12 +31,14 @@ async function withRunner<T>(
     if (config.database.migrate)
       await migrateUnderLock(dataSource, (message) => logger.info({ context: 'Migrations' }, message));
     const jobs = new JobRepository(dataSource);
+    const reports = new ReportStore(config, new VcenterRepository(dataSource));
     const runner = new JobRunner(
       config,
       dataSource,
       jobs,
       new RetentionRepository(),
-      new AggregatorMetrics(dataSource),
+      new AggregatorMetrics(dataSource, reports),
+      new ReportWriter(config, reports),
     );
     await runner.start();
     try {

@@ -38,6 +38,17 @@ describe('jobLocks', () => {
     ).toBe(true);
   });
 
+  it('never writes a report while its period is replaced for every vCenter, nor the same report twice', () => {
+    const report = jobLocks({ type: 'report', period: '2026-11-28', vcenterId: null });
+    expect(conflict(report, jobLocks({ type: 'daily', period: '2026-11-28', vcenterId: null }))).toBe(true);
+    expect(conflict(report, report)).toBe(true);
+    expect(conflict(report, jobLocks({ type: 'daily', period: '2026-11-27', vcenterId: null }))).toBe(false);
+    expect(conflict(report, jobLocks({ type: 'report', period: '2026-11-28', vcenterId: vc1 }))).toBe(false);
+    const monthly = jobLocks({ type: 'report', period: '2026-11', vcenterId: vc1 });
+    expect(conflict(monthly, jobLocks({ type: 'monthly', period: '2026-11', vcenterId: null }))).toBe(true);
+    expect(conflict(monthly, jobLocks({ type: 'daily', period: '2026-11-28', vcenterId: null }))).toBe(false);
+  });
+
   it('runs one retention at a time whatever day it was asked on', () => {
     expect(
       conflict(

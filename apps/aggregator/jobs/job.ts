@@ -2,7 +2,7 @@
 
 export const AGGREGATION_TYPES = ['daily', 'monthly'] as const;
 export type AggregationType = (typeof AGGREGATION_TYPES)[number];
-export const JOB_TYPES = [...AGGREGATION_TYPES, 'retention', 'backfill'] as const;
+export const JOB_TYPES = [...AGGREGATION_TYPES, 'retention', 'backfill', 'report'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -10,7 +10,10 @@ export type JobState = (typeof JOB_STATES)[number];
 export interface Job {
   id: string;
   type: JobType;
-  /** YYYY-MM-DD (daily, and the day retention ran), YYYY-MM (monthly), first..last day (backfill). */
+  /**
+   * YYYY-MM-DD (daily, and the day retention ran), YYYY-MM (monthly), first..last day (backfill),
+   * the day or month reported (report).
+   */
   period: string;
   /** null: every vCenter. */
   vcenterId: string | null;
@@ -37,12 +40,21 @@ export interface JobRequest {
  * every vCenter holds the period's lock exclusively. So the same job never runs twice at once, a
  * job for all vCenters never runs beside one for a single vCenter of the same period, and jobs for
  * two different vCenters do. Daily jobs also share their month's lock, which a monthly job holds
- * exclusively: a month is never summed while one of its days is being replaced.
+ * exclusively: a month is never summed while one of its days is being replaced. A report shares
+ * the lock of the aggregation of its period, so that it never reads a period being replaced by a
+ * job for every vCenter, and holds its own file's exclusively.
  */
 export function jobLocks(job: Pick<Job, 'type' | 'period' | 'vcenterId'>): {
   shared: string[];
   exclusive: string[];
 } {
+  if (job.type === 'report') {
+    const aggregation = job.period.length === 7 ? 'monthly' : 'daily';
+    return {
+      shared: [`vcc.job:${aggregation}:${job.period}`],
+      exclusive: [`vcc.report:${job.period}:${job.vcenterId ?? '*'}`],
+    };
+  }
   const period = `vcc.job:${job.type}:${job.type === 'retention' || job.type === 'backfill' ? '*' : job.period}`;
   const locks = job.vcenterId
     ? { shared: [period], exclusive: [`${period}:${job.vcenterId}`] }

@@ -29,6 +29,17 @@ export class JobsService {
     return jobView(job);
   }
 
+  async requestReport(request: { period: string; vcenter?: string }, tokenName: string): Promise<JobView> {
+    const job = await this.jobs.enqueue({
+      type: 'report',
+      period: request.period,
+      vcenterId: await this.vcenters.resolve('vcenter', request.vcenter),
+      requestedBy: tokenName,
+    });
+    this.runner.kick();
+    return jobView(job);
+  }
+
   async requestRetention(tokenName: string): Promise<JobView> {
     const job = await this.jobs.enqueue({
       type: 'retention',

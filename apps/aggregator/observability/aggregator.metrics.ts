@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { JOB_TYPES, type JobType } from '../jobs/job';
+import { ReportStore } from '../reports/report-store';
 
 /**
  * The aggregator's Prometheus metrics, in prom-client's default registry (served at /metrics).
@@ -37,13 +38,7 @@ export class AggregatorMetrics {
     labelNames: ['type'],
   });
 
-  /** The reports issue fills this; until then no report is written and it stays 0. */
-  readonly reportsAvailable = new Gauge({
-    name: 'vcc_aggregator_reports_available',
-    help: 'XLSX chargeback reports available for download (0 until reports exist)',
-  });
-
-  constructor(dataSource: DataSource) {
+  constructor(dataSource: DataSource, reports: ReportStore) {
     // Every series from the start, so that rate() and alerts see a 0 rather than nothing.
     for (const type of JOB_TYPES) {
       this.jobs.inc({ type }, 0);
@@ -51,6 +46,17 @@ export class AggregatorMetrics {
       if (type === 'daily' || type === 'monthly') this.rowsWritten.inc({ type }, 0);
     }
     const logger = this.logger;
+    new Gauge({
+      name: 'vcc_aggregator_reports_available',
+      help: 'XLSX chargeback reports in reports.dir, available for download',
+      async collect() {
+        try {
+          this.set(await reports.count());
+        } catch (error) {
+          logger.warn(`cannot count reports: ${(error as Error).message}`);
+        }
+      },
+    });
     new Gauge({
       name: 'vcc_aggregator_snapshots',
       help: 'hourly inventory snapshots in the database, by state (complete: every group of one epoch reported; only those count as samples)',
