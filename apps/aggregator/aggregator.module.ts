@@ -10,12 +10,17 @@ import { JobRepository } from './jobs/job.repository';
 import { JobRunner } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
 import { AggregatorMetrics } from './observability/aggregator.metrics';
+import { ClusterStatusClient } from './pages/cluster-status.client';
+import { PageSession } from './pages/page-session';
+import { PagesController } from './pages/pages.controller';
+import { PagesRepository } from './pages/pages.repository';
+import { PagesService } from './pages/pages.service';
 import { ChargebackQueryService } from './query/chargeback-query.service';
 import { ChargebackController } from './query/chargeback.controller';
 import { SummaryRepository } from './query/summary.repository';
 import { RetentionRepository } from './retention/retention.repository';
 
-/** The aggregator: jobs (chargeback aggregation, retention) and the chargeback query API. */
+/** The aggregator: jobs (chargeback aggregation, retention), the chargeback query API and its pages. */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
@@ -26,7 +31,7 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController, ChargebackController],
+      controllers: [AggregationsController, ChargebackController, PagesController],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -37,6 +42,10 @@ export class AggregatorModule {
         AggregationCron,
         SummaryRepository,
         ChargebackQueryService,
+        PageSession,
+        PagesRepository,
+        PagesService,
+        ClusterStatusClient,
       ],
     };
   }
