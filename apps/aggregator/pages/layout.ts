@@ -44,6 +44,7 @@ export function layout(page: PageContent, principal: Principal): Html {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${page.title} · vcc</title>
         <link rel="stylesheet" href="/pages/assets/pages.css" />
+        <link rel="icon" href="/pages/assets/favicon.svg" />
       </head>
       <body>
         <header>
@@ -86,6 +87,7 @@ export function loginPage(next: string | undefined, problem?: string): Html {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>Log in · vcc</title>
         <link rel="stylesheet" href="/pages/assets/pages.css" />
+        <link rel="icon" href="/pages/assets/favicon.svg" />
       </head>
       <body>
         <main class="login">

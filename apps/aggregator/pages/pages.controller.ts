@@ -27,6 +27,7 @@ function loadAssets(): Map<string, { type: string; body: Buffer }> {
     ],
     ['pages.js', { type: 'text/javascript', body: readFileSync(join(own, 'pages.js')) }],
     ['pages.css', { type: 'text/css', body: readFileSync(join(own, 'pages.css')) }],
+    ['favicon.svg', { type: 'image/svg+xml', body: readFileSync(join(own, 'favicon.svg')) }],
   ]);
 }
 
