@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { ChargebackConfig, PriceCardConfig } from '@vcc/config';
 import { createMonthlyPartition, dataSourceOptions, monthlyPartition } from '@vcc/database';
 import { aggregateDay, aggregateMonth } from '../../apps/aggregator/chargeback';
+import { benchPages } from './pages';
 
 const VCENTERS = 4;
 const VMS_PER_VCENTER = 10_000;
@@ -238,6 +239,7 @@ async function main(): Promise<void> {
     await client.end().catch(() => undefined);
     await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
+  await benchPages(server, log);
 }
 
 main().catch((error: unknown) => {
