@@ -104,10 +104,16 @@ export function loginPage(next: string | undefined, problem?: string): Html {
     </html> `;
 }
 
+// Intl formatters are built once: building one costs about as much as rendering a whole table row.
+const numberFormats = new Map<number, Intl.NumberFormat>();
+
 /** A number for people: thousands separated, at most `digits` decimals. */
 export function num(value: unknown, digits = 0): string {
   if (value === null || value === undefined || value === '') return '';
-  return Number(value).toLocaleString('en-US', { maximumFractionDigits: digits });
+  let format = numberFormats.get(digits);
+  if (!format)
+    numberFormats.set(digits, (format = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })));
+  return format.format(Number(value));
 }
 
 /** A number that links to the rows it was computed from. */

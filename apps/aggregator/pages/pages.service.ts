@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AggregatorConfig } from '@vcc/config';
 import { VcenterRepository } from '../common/vcenter.repository';
-import { currentDay } from '../jobs/job';
 import { ChargebackQueryService } from '../query/chargeback-query.service';
 import { HOURLY_TOTALS_DAYS, MAX_PAGE_ROWS, POOL_FILTERS } from '../query/query.dto';
 import { ClusterStatusClient } from './cluster-status.client';
@@ -24,16 +23,13 @@ export function addDays(day: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** `time` as `YYYY-MM-DD HH:MM` in `timeZone` (Sweden's format is ISO 8601's). */
-function localTime(time: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(time);
+/** Formats times as `YYYY-MM-DD` and `YYYY-MM-DD HH:MM` in `timeZone` (Sweden's format is ISO 8601's). */
+function calendarFormats(timeZone: string): { day: Intl.DateTimeFormat; minute: Intl.DateTimeFormat } {
+  const day = { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+  return {
+    day: new Intl.DateTimeFormat('sv-SE', day),
+    minute: new Intl.DateTimeFormat('sv-SE', { ...day, hour: '2-digit', minute: '2-digit' }),
+  };
 }
 
 function lineChart(labels: string[], vcpu: number[], ramGb: number[]): ChartSpec {
@@ -55,6 +51,8 @@ function lineChart(labels: string[], vcpu: number[], ramGb: number[]): ChartSpec
 @Injectable()
 export class PagesService {
   private readonly timeZone: string;
+  // Built once: an Intl formatter costs about as much to build as a table row to render.
+  private readonly formats: ReturnType<typeof calendarFormats>;
 
   constructor(
     config: AggregatorConfig,
@@ -64,10 +62,15 @@ export class PagesService {
     private readonly cluster: ClusterStatusClient,
   ) {
     this.timeZone = config.chargeback.timeZone;
+    this.formats = calendarFormats(this.timeZone);
+  }
+
+  private localTime(time: Date): string {
+    return this.formats.minute.format(time);
   }
 
   private today(): string {
-    return currentDay(new Date(), this.timeZone);
+    return this.formats.day.format(new Date());
   }
 
   private async vcenterSelect(current: string | undefined): Promise<Html> {
@@ -102,7 +105,7 @@ export class PagesService {
     const ram: number[] = [];
     const rows = result.items.map((row) => {
       const start = row.periodStart as Date;
-      const label = hourly ? localTime(start, this.timeZone) : currentDay(start, this.timeZone);
+      const label = (hourly ? this.formats.minute : this.formats.day).format(start);
       if (labels[labels.length - 1] !== label) {
         labels.push(label);
         vcpu.push(0);
@@ -346,9 +349,7 @@ export class PagesService {
         title,
       );
     const daily = params.view === 'daily';
-    const labels = items.map((row) =>
-      daily ? String(row.day) : localTime(row.snapshotTime as Date, this.timeZone),
-    );
+    const labels = items.map((row) => (daily ? String(row.day) : this.localTime(row.snapshotTime as Date)));
     const vcpu = items.map((row) => Number(daily ? row.avgVcpuCount : row.vcpus));
     const ram = items.map((row) => Number(daily ? row.avgRamGb : row.ramGb));
     const rows = items.map((row, index) => {
@@ -474,7 +475,7 @@ export class PagesService {
                     member,
                   ) => html`<tr${member.stale ? html` class="stale"` : ''}><td>${member.name}</td><td>${member.version}</td><td>${member.state}${member.stale ? ' (stale)' : ''}</td>
 <td class="n">${member.weight}</td><td>${member.groupIndices.join(', ')}</td><td class="n">${num(member.leaseAgeSeconds, 1)}</td>
-<td>${member.lastCycle ? localTime(new Date(member.lastCycle.cycleStart), this.timeZone) : 'none yet'}</td>
+<td>${member.lastCycle ? this.localTime(new Date(member.lastCycle.cycleStart)) : 'none yet'}</td>
 <td class="n">${member.lastCycle ? num(member.lastCycle.durationMs / 1000, 1) : ''}</td>
 <td class="n">${member.lastCycle ? `${num(member.lastCycle.entitiesCollected)} / ${num(member.lastCycle.entitiesAssigned)}` : ''}</td>
 <td class="n">${member.lastCycle ? num(member.lastCycle.points) : ''}</td><td class="n">${member.lastCycle ? num(member.lastCycle.errors) : ''}</td></tr>`,
