@@ -7,7 +7,6 @@ export interface VmMatch {
   vcenterName: string | null;
   moref: string;
   name: string;
-  lastDay: string;
 }
 
 /** What the pages read beyond the query API. */
@@ -16,21 +15,18 @@ export class PagesRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * VMs whose name contains `text` (any case) in the daily summaries of `from` to `to`, by their
-   * last name there, at most `limit`. The days bound the scan: a page searches a week by default.
+   * VMs of the daily summary of `day` whose name contains `text` (any case), at most `limit`. One
+   * day, not a range: a range of days reads every row of each (280,000 for a week of 40,000 VMs,
+   * seconds under load), one day reads 40,000 through the index on (day, vcenter_id, moref).
    */
-  searchVms(text: string, from: string, to: string, limit: number): Promise<VmMatch[]> {
+  searchVms(text: string, day: string, limit: number): Promise<VmMatch[]> {
     return this.dataSource.query(
-      `SELECT m.vcenter_id AS "vcenterId", v.name AS "vcenterName", m.moref, m.name,
-              to_char(m.day, 'YYYY-MM-DD') AS "lastDay"
-         FROM (SELECT DISTINCT ON (t.vcenter_id, t.moref) t.vcenter_id, t.moref, t.name, t.day
-                 FROM chargeback_daily t
-                WHERE t.day BETWEEN $1::date AND $2::date AND t.name ILIKE $3
-                ORDER BY t.vcenter_id, t.moref, t.day DESC) m
-         LEFT JOIN vcenter v ON v.id = m.vcenter_id
-        ORDER BY lower(m.name), m.vcenter_id, m.moref
-        LIMIT $4`,
-      [from, to, `%${likeLiteral(text)}%`, limit],
+      `SELECT t.vcenter_id AS "vcenterId", v.name AS "vcenterName", t.moref, t.name
+         FROM chargeback_daily t LEFT JOIN vcenter v ON v.id = t.vcenter_id
+        WHERE t.day = $1::date AND t.name ILIKE $2
+        ORDER BY lower(t.name), t.vcenter_id, t.moref
+        LIMIT $3`,
+      [day, `%${likeLiteral(text)}%`, limit],
     );
   }
 }

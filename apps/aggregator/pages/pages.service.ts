@@ -115,18 +115,18 @@ export class PagesService {
       ram[ram.length - 1] += Number(row.ramGb);
       // The rows behind a cell: that day's summary of the vCenter (for an hour, its day's).
       const day = label.slice(0, 10);
-      const link = (pool?: string): string =>
-        `/pages/daily${query({ day, vcenter: row.vcenterId as string, pool })}`;
+      const link = `/pages/daily${query({ day, vcenter: row.vcenterId as string })}`;
+      const poolLink = (pool: string): string => `${link}&pool=${pool}`;
       return html`<tr>
         <td>${label}</td>
         <td>${row.vcenterName ?? row.vcenterId}</td>
-        <td class="n">${numLink(link(), row.vms, 1)}</td>
-        <td class="n">${numLink(link(), row.vcpus, 1)}</td>
-        <td class="n">${numLink(link(), row.ramGb, 1)}</td>
-        <td class="n">${numLink(link(), row.diskGb, 1)}</td>
-        ${POOLS.map((pool) => html`<td class="n">${numLink(link(pool), row[pool], 1)}</td>`)}
-        <td class="n">${numLink(link(), row.templates, 1)}</td>
-        <td class="n">${numLink(link(), row.cost, 2)}</td>
+        <td class="n">${numLink(link, row.vms, 1)}</td>
+        <td class="n">${numLink(link, row.vcpus, 1)}</td>
+        <td class="n">${numLink(link, row.ramGb, 1)}</td>
+        <td class="n">${numLink(link, row.diskGb, 1)}</td>
+        ${POOLS.map((pool) => html`<td class="n">${numLink(poolLink(pool), row[pool], 1)}</td>`)}
+        <td class="n">${numLink(link, row.templates, 1)}</td>
+        <td class="n">${numLink(link, row.cost, 2)}</td>
       </tr>`;
     });
     const form = html`<form method="get" action="/pages/totals" class="filters">
@@ -265,7 +265,8 @@ export class PagesService {
   }
 
   async vm(params: VmPageQuery): Promise<PageContent> {
-    const to = params.to ?? this.today();
+    // Yesterday: the last day with a daily summary, which the name search reads.
+    const to = params.to ?? addDays(this.today(), -1);
     const from = params.from ?? addDays(to, -(VM_DEFAULT_DAYS - 1));
     const form = html`<form method="get" action="/pages/vm" class="filters">
       <label
@@ -301,17 +302,16 @@ export class PagesService {
       if (!params.name)
         return content(
           html`<p class="note">
-            Search a VM by a part of its name, in the daily summaries of the days chosen.
+            Search a VM by a part of its name, among the VMs of the daily summary of the last day chosen.
           </p>`,
         );
       if (from > to) return { ...content(html``), problem: `to must not be before from (${from})` };
-      const matches = await this.repository.searchVms(params.name, from, to, VM_MATCHES + 1);
+      const matches = await this.repository.searchVms(params.name, to, VM_MATCHES + 1);
       if (matches.length !== 1) {
         const list = matches.slice(0, VM_MATCHES).map((match) => {
           const href = `/pages/vm${query({ vcenter: match.vcenterId, moref: match.moref, view: params.view, from, to })}`;
           return html`<li>
-            <a href="${href}">${match.name}</a> (${match.vcenterName ?? match.vcenterId}, ${match.moref}, last
-            seen ${match.lastDay})
+            <a href="${href}">${match.name}</a> (${match.vcenterName ?? match.vcenterId}, ${match.moref})
           </li>`;
         });
         return content(
@@ -324,7 +324,8 @@ export class PagesService {
                   ${list}
                 </ul>`
             : html`<p class="note">
-                No VM whose name contains “${params.name}” has a daily summary from ${from} to ${to}.
+                No VM whose name contains “${params.name}” is in the daily summary of ${to}; a VM gone before
+                that day is found by choosing an earlier last day.
               </p>`,
         );
       }
