@@ -26,4 +26,19 @@ describe('AggregatorConfig', () => {
       'schedule.monthlyCron: must be a cron expression, e.g. "30 0 * * *" (minute hour day month weekday); got "0 2 32 * *" from VCC_SCHEDULE_MONTHLY_CRON',
     ]);
   });
+
+  it('refuses a short session secret without printing it, and a controller URL that is not http(s)', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig(AggregatorConfig, {
+        env: { VCC_PAGES_SESSION_SECRET: 'short-secret', VCC_PAGES_CONTROLLER_URL: 'ftp://controller' },
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problems.find((problem) => problem.startsWith('pages.sessionSecret:'))).toContain('at least 32');
+    expect(problems.find((problem) => problem.startsWith('pages.controllerUrl:'))).toBeDefined();
+  });
 });
