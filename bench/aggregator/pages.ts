@@ -120,7 +120,7 @@ export async function benchPages(server: string, log: (line: string) => void): P
       ['totals hourly (2 days)', '/pages/totals?granularity=hourly'],
       ['daily summary (100 rows)', '/pages/daily'],
       ['daily summary by name', '/pages/daily?name=name-4242'],
-      ['VM search (7 days)', '/pages/vm?name=vm-name-4242'],
+      ['VM search (a day)', '/pages/vm?name=vm-name-4242'],
       [
         'VM trace daily (45 days)',
         `/pages/vm?vcenter=${vcenter}&moref=vm-4242&from=${first}&to=${yesterday}`,
