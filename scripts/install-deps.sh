@@ -10,11 +10,13 @@
 #   systemd                                       systemd-analyze verify checks the rendered units
 #   libreoffice-calc-nogui + poppler-utils        the XLSX reports opened headless (CSV and PDF), the
 #                                                 PDF's Summary page rendered by pdftoppm (charts drawn)
+#   chromium                                      headless browser for the aggregator pages' tests,
+#                                                 driven by playwright-core (/usr/bin/chromium)
 # Uses sudo when not run as root. Prints what it does; does nothing when everything is present.
 set -euo pipefail
 
 packages=(golang-go golang-github-vmware-govmomi-dev influxdb victoria-metrics python3-pyvmomi postgresql
-  ansible ansible-lint python3-psycopg2 systemd libreoffice-calc-nogui poppler-utils)
+  ansible ansible-lint python3-psycopg2 systemd libreoffice-calc-nogui poppler-utils chromium)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

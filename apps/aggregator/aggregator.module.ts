@@ -10,6 +10,11 @@ import { JobRepository } from './jobs/job.repository';
 import { JobRunner } from './jobs/job-runner';
 import { JobsService } from './jobs/jobs.service';
 import { AggregatorMetrics } from './observability/aggregator.metrics';
+import { ClusterStatusClient } from './pages/cluster-status.client';
+import { PageSession } from './pages/page-session';
+import { PagesController } from './pages/pages.controller';
+import { PagesRepository } from './pages/pages.repository';
+import { PagesService } from './pages/pages.service';
 import { ChargebackQueryService } from './query/chargeback-query.service';
 import { ChargebackController } from './query/chargeback.controller';
 import { SummaryRepository } from './query/summary.repository';
@@ -18,7 +23,7 @@ import { ReportWriter } from './reports/report-writer';
 import { ReportsController } from './reports/reports.controller';
 import { RetentionRepository } from './retention/retention.repository';
 
-/** The aggregator: jobs (chargeback aggregation, reports, retention), the chargeback query and report APIs. */
+/** The aggregator: jobs (chargeback aggregation, reports, retention), the chargeback query and report APIs, and the pages. */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
@@ -29,7 +34,7 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController, ChargebackController, ReportsController],
+      controllers: [AggregationsController, ChargebackController, ReportsController, PagesController],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -42,6 +47,10 @@ export class AggregatorModule {
         ChargebackQueryService,
         ReportStore,
         ReportWriter,
+        PageSession,
+        PagesRepository,
+        PagesService,
+        ClusterStatusClient,
       ],
     };
   }

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
 import { AggregatorConfig } from '@vcc/config';
 import { databaseResource, migrateCommand } from '@vcc/database';
 import { runApp, setupOpenApi } from '@vcc/platform';
@@ -19,11 +21,16 @@ void runApp({
         ]
       : [],
   module: (config) => AggregatorModule.forRoot(config),
-  configure: (app, _config, version) =>
+  configure: async (app, config, version) => {
+    // Signs the pages' session cookie; a random secret logs everyone out at restart.
+    await app.register(fastifyCookie, {
+      secret: config.pages.sessionSecret ?? randomBytes(32).toString('base64'),
+    });
     setupOpenApi(app, {
       title: 'vcc aggregator',
       description:
         'Chargeback jobs (daily and monthly aggregation, retention) and the chargeback query API: daily and monthly summaries, VM traces, vCenter totals.',
       version,
-    }),
+    });
+  },
 });

@@ -16,6 +16,7 @@ import { ChargebackConfig, PriceCardConfig } from '@vcc/config';
 import { createMonthlyPartition, dataSourceOptions, monthlyPartition } from '@vcc/database';
 import { aggregateDay, aggregateMonth } from '../../apps/aggregator/chargeback';
 import { runBench } from '../run-bench';
+import { benchPages } from './pages';
 
 const VCENTERS = 4;
 const VMS_PER_VCENTER = 10_000;
@@ -239,6 +240,7 @@ async function main(): Promise<void> {
     await client.end().catch(() => undefined);
     await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
+  await benchPages(server, log);
 }
 
 runBench('aggregator', main);

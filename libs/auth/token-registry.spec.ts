@@ -20,6 +20,12 @@ describe('TokenRegistry', () => {
     }
   });
 
+  it('knows a configured principal by name and role', () => {
+    expect(registry.has({ name: 'ops', role: 'admin' })).toBe(true);
+    expect(registry.has({ name: 'ops', role: 'reader' })).toBe(false);
+    expect(registry.has({ name: 'nobody', role: 'admin' })).toBe(false);
+  });
+
   it('counts tokens by role', () => {
     expect(registry.countByRole()).toEqual({ admin: 1, collector: 1, reader: 0 });
   });

@@ -35,6 +35,13 @@ export class TokenRegistry {
     return found;
   }
 
+  /** Whether a token of this name and role is configured (a session names its token, never holds it). */
+  has(principal: Principal): boolean {
+    return this.entries.some(
+      (entry) => entry.principal.name === principal.name && entry.principal.role === principal.role,
+    );
+  }
+
   countByRole(): Record<TokenRole, number> {
     const counts: Record<TokenRole, number> = { admin: 0, collector: 0, reader: 0 };
     for (const entry of this.entries) counts[entry.principal.role]++;

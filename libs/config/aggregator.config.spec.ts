@@ -45,4 +45,19 @@ describe('AggregatorConfig', () => {
       expect.stringMatching(/^reports\.keep: .*1.*from VCC_REPORTS_KEEP$/),
     ]);
   });
+
+  it('refuses a short session secret without printing it, and a controller URL that is not http(s)', () => {
+    let problems: string[] = [];
+    try {
+      loadConfig(AggregatorConfig, {
+        env: { VCC_PAGES_SESSION_SECRET: 'short-secret', VCC_PAGES_CONTROLLER_URL: 'ftp://controller' },
+      });
+    } catch (error) {
+      problems = (error as ConfigError).problems;
+    }
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).not.toContain('short-secret');
+    expect(problems.find((problem) => problem.startsWith('pages.sessionSecret:'))).toContain('at least 32');
+    expect(problems.find((problem) => problem.startsWith('pages.controllerUrl:'))).toBeDefined();
+  });
 });

@@ -3,7 +3,9 @@ import { validateCronExpression } from 'cron';
 import {
   IsBoolean,
   IsInt,
+  IsOptional,
   IsString,
+  IsUrl,
   Max,
   MaxLength,
   Min,
@@ -13,7 +15,7 @@ import {
 } from 'class-validator';
 import { BaseAppConfig } from './base-app.config';
 import { ChargebackConfig } from './chargeback.config';
-import { Doc } from './config-key.decorator';
+import { Doc, Secret } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
 
 class AggregatorHttpConfig extends HttpConfig {
@@ -116,6 +118,38 @@ export class ReportsConfig {
   maxAgeDays = 400;
 }
 
+/** The HTML pages under /pages: their login session and where the cluster page reads from. */
+export class PagesConfig {
+  @Doc(
+    'base URL of the controller whose GET /api/v1/cluster/status the cluster page shows, e.g. http://controller:8080; unset: the page says it is not configured',
+  )
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  controllerUrl?: string;
+
+  @Doc('bearer token with the reader role on that controller (prefer controllerTokenFile)')
+  @Secret()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  controllerToken?: string;
+
+  @Doc(
+    'secret that signs the login session cookie, at least 32 characters; unset: a random one per start, so a restart logs everyone out (and replicas behind one address need the same secret)',
+  )
+  @Secret()
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (generate one with: openssl rand -base64 32)' })
+  sessionSecret?: string;
+
+  @Doc('hours a login session lasts')
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  sessionHours = 12;
+}
+
 export class AggregatorConfig extends BaseAppConfig {
   @Type(() => AggregatorHttpConfig)
   @ValidateNested()
@@ -144,4 +178,7 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => ReportsConfig)
   @ValidateNested()
   reports = new ReportsConfig();
+  @Type(() => PagesConfig)
+  @ValidateNested()
+  pages = new PagesConfig();
 }

@@ -266,8 +266,14 @@ describe('describeConfig', () => {
       'reports.afterJobs',
       'reports.keep',
       'reports.maxAgeDays',
+      'pages.controllerUrl',
+      'pages.controllerToken',
+      'pages.sessionSecret',
+      'pages.sessionHours',
       'log.level',
     ]);
+    expect(keys.find((k) => k.key === 'pages.sessionSecret')?.secret).toBe(true);
+    expect(keys.find((k) => k.key === 'pages.controllerToken')?.secret).toBe(true);
     expect(keys.find((k) => k.key === 'database.embedded.dataDir')).toMatchObject({
       env: 'VCC_DATABASE_EMBEDDED_DATA_DIR',
       defaultValue: './data/postgres',

@@ -19,6 +19,7 @@ import { VmLifecycleEventIndex1764605000000 } from './migrations/1764605000000-v
 import { Chargeback1764610000000 } from './migrations/1764610000000-chargeback';
 import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggregation-jobs';
 import { ReportJobs1764900000000 } from './migrations/1764900000000-report-jobs';
+import { ChargebackDailyDayIndex1764910000000 } from './migrations/1764910000000-chargeback-daily-day-index';
 
 export const entities = [
   VcenterEntity,
@@ -43,6 +44,7 @@ export const migrations = [
   Chargeback1764610000000,
   AggregationJobs1764620000000,
   ReportJobs1764900000000,
+  ChargebackDailyDayIndex1764910000000,
 ];
 
 /**
