@@ -14,8 +14,17 @@ import { ChargebackQueryService } from './query/chargeback-query.service';
 import { ChargebackController } from './query/chargeback.controller';
 import { SummaryRepository } from './query/summary.repository';
 import { RetentionRepository } from './retention/retention.repository';
+import { NodeSummaryRepository } from './nodes/node-summary.repository';
+import { NodesController } from './nodes/nodes.controller';
+import { UploadRepository } from './uploads/upload.repository';
+import { UploadRunner } from './uploads/upload-runner';
+import { UploadsController } from './uploads/uploads.controller';
+import { UploadsService } from './uploads/uploads.service';
 
-/** The aggregator: jobs (chargeback aggregation, retention) and the chargeback query API. */
+/**
+ * The aggregator: jobs (chargeback aggregation, retention), the chargeback query API, and node
+ * packages (uploads and the daily core counts per node).
+ */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
@@ -26,7 +35,7 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController, ChargebackController],
+      controllers: [AggregationsController, ChargebackController, UploadsController, NodesController],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -37,6 +46,10 @@ export class AggregatorModule {
         AggregationCron,
         SummaryRepository,
         ChargebackQueryService,
+        UploadRepository,
+        UploadRunner,
+        UploadsService,
+        NodeSummaryRepository,
       ],
     };
   }

@@ -5,6 +5,7 @@ import { BaseAppConfig } from './base-app.config';
 import { ChargebackConfig } from './chargeback.config';
 import { Doc } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
+import { UploadsConfig } from './uploads.config';
 
 class AggregatorHttpConfig extends HttpConfig {
   override port = 8082;
@@ -99,4 +100,8 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => RetentionConfig)
   @ValidateNested()
   retention = new RetentionConfig();
+
+  @Type(() => UploadsConfig)
+  @ValidateNested()
+  uploads = new UploadsConfig();
 }
