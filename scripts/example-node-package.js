@@ -8,7 +8,7 @@ const { hourlyRows, writeNodePackage } = require('../dist/test/support/node-pack
 const out = process.argv[2] ?? 'node-package.tar.gz';
 const today = new Date();
 const yesterday = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1));
-const rows = [
+const rows = () => [
   ...hourlyRows('master-0', 8, yesterday, 24, 'master'),
   ...hourlyRows('worker-0', 16, yesterday, 24),
   ...hourlyRows('worker-1', 16, yesterday, 24),
