@@ -166,26 +166,27 @@ export async function writeNodePackage(path: string, spec: NodePackageSpec): Pro
   const written = pipeline(tar, createGzip({ level: 1 }), createWriteStream(path));
   tar.entry({ name: 'manifest.json' }, JSON.stringify(manifest, null, 2));
   let rows = 0;
-  let entry: ReturnType<typeof tar.entry> | undefined;
-  let entryDone: Promise<void> | undefined;
+  let open: { entry: NodeJS.WritableStream; done: Promise<void> } | undefined;
   const close = async (): Promise<void> => {
-    if (!entry) return;
-    entry.end();
-    await entryDone;
+    if (!open) return;
+    open.entry.end();
+    await open.done;
   };
   let current = -1;
   for (const batch of csvBatches(spec, rowsPerFile)) {
     if (batch.file !== current) {
       await close();
       current = batch.file;
-      entryDone = new Promise<void>((resolve, reject) => {
+      let entry: NodeJS.WritableStream | undefined;
+      const done = new Promise<void>((resolve, reject) => {
         entry = tar.entry({ name: files[current], size: sizes[current] }, (error) =>
           error ? reject(error) : resolve(),
         );
       });
+      open = { entry: entry!, done };
     }
     rows += batch.text.split('\n').length - 1;
-    if (!entry!.write(batch.text)) await once(entry!, 'drain');
+    if (!open!.entry.write(batch.text)) await once(open!.entry, 'drain');
   }
   await close();
   tar.finalize();
