@@ -38,7 +38,10 @@ export interface WrittenPackage {
   uuid: string;
   rows: number;
   files: string[];
+  /** Size of the tar.gz. */
   bytes: number;
+  /** Size of the CSVs, decompressed. */
+  csvBytes: number;
 }
 
 export const CSV_COLUMNS = [
@@ -192,5 +195,11 @@ export async function writeNodePackage(path: string, spec: NodePackageSpec): Pro
   tar.finalize();
   await written;
   // Each file's header line is not a row.
-  return { uuid, rows: rows - files.length, files, bytes: (await stat(path)).size };
+  return {
+    uuid,
+    rows: rows - files.length,
+    files,
+    bytes: (await stat(path)).size,
+    csvBytes: sizes.reduce((sum, size) => sum + size, 0),
+  };
 }

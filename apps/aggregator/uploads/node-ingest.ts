@@ -79,7 +79,9 @@ export async function ingestPackage(
 
 /** Streams one CSV into node_stage, a batch of rows per INSERT. */
 async function stageCsv(db: SqlRunner, name: string, content: AsyncIterable<Buffer>): Promise<void> {
-  const parser = Readable.from(content).pipe(parse({ columns: true, bom: true, skipEmptyLines: true, trim: true }));
+  const parser = Readable.from(content).pipe(
+    parse({ columns: true, bom: true, skipEmptyLines: true, trim: true }),
+  );
   const columns = [
     'node',
     'node_role',
@@ -98,9 +100,7 @@ async function stageCsv(db: SqlRunner, name: string, content: AsyncIterable<Buff
     try {
       await db.query(STAGE_SQL, batch);
     } catch (error) {
-      throw new Error(
-        `${name} lines ${firstLine}-${firstLine + batchRows - 1}: ${(error as Error).message}`,
-      );
+      throw new Error(`${name} lines ${firstLine}-${firstLine + batchRows - 1}: ${(error as Error).message}`);
     }
     firstLine += batchRows;
     batch = columns.map(() => []);
@@ -132,7 +132,11 @@ async function replaceHours(db: SqlRunner, upload: Upload, timeZone: string): Pr
     [timeZone],
   )) as { metrics: string; summary: string }[];
   for (const month of months) {
-    await createMonthlyPartition(db, 'node_metrics', monthlyPartition('node_metrics', new Date(`${month.metrics}-01T00:00:00Z`)));
+    await createMonthlyPartition(
+      db,
+      'node_metrics',
+      monthlyPartition('node_metrics', new Date(`${month.metrics}-01T00:00:00Z`)),
+    );
     await createMonthlyPartition(
       db,
       'node_daily_summary',
@@ -202,7 +206,9 @@ async function replaceHours(db: SqlRunner, upload: Upload, timeZone: string): Pr
 
 /** The upload that ingested the manifest `uuid`, if one did. */
 async function ingestedBy(db: SqlRunner, uuid: string): Promise<string | undefined> {
-  const rows = (await db.query('SELECT upload_id::text AS id FROM node_manifest WHERE uuid = $1', [uuid])) as {
+  const rows = (await db.query('SELECT upload_id::text AS id FROM node_manifest WHERE uuid = $1', [
+    uuid,
+  ])) as {
     id: string;
   }[];
   return rows[0]?.id;

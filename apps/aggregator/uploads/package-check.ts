@@ -23,7 +23,8 @@ export async function checkPackage(source: Readable, limits: PackageLimits): Pro
   const present = new Set<string>();
   const headerProblems: string[] = [];
   const stats = await readPackage(source, limits, async (name, content) => {
-    if (present.has(name)) throw new PackageError('file', `file: entry ${JSON.stringify(name)} appears twice`);
+    if (present.has(name))
+      throw new PackageError('file', `file: entry ${JSON.stringify(name)} appears twice`);
     present.add(name);
     if (name === MANIFEST_NAME) manifestText = await readAtMost(content, MAX_MANIFEST_BYTES, name);
     else if (name.endsWith('.csv')) {
@@ -37,7 +38,10 @@ export async function checkPackage(source: Readable, limits: PackageLimits): Pro
   const listed = new Set(manifest.files);
   const missing = [...listed].filter((name) => !present.has(name));
   if (missing.length)
-    throw new PackageError('manifest.files', `manifest.files: listed but not in the archive: ${missing.join(', ')}`);
+    throw new PackageError(
+      'manifest.files',
+      `manifest.files: listed but not in the archive: ${missing.join(', ')}`,
+    );
   const unlisted = [...present].filter((name) => name !== MANIFEST_NAME && !listed.has(name));
   if (unlisted.length)
     throw new PackageError('file', `file: not listed in manifest.files: ${unlisted.join(', ')}`);
@@ -74,9 +78,14 @@ async function headerOf(content: AsyncIterable<Buffer>, name: string): Promise<s
     size += chunk.length;
     complete = end >= 0;
     if (!complete && size > MAX_HEADER_BYTES)
-      throw new PackageError('file', `file: ${name} has no header line in its first ${MAX_HEADER_BYTES} bytes`);
+      throw new PackageError(
+        'file',
+        `file: ${name} has no header line in its first ${MAX_HEADER_BYTES} bytes`,
+      );
   }
-  const line = Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '');
+  const line = Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   const [header = []] = parse(line, { relaxColumnCount: true }) as string[][];
   return header;
 }

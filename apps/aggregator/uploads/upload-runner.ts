@@ -68,7 +68,12 @@ export class UploadRunner implements BeforeApplicationShutdown {
     try {
       await runner.connect();
       const { maxFiles, maxRatio } = this.config.uploads;
-      const result = await ingestPackage(runner, upload, { maxFiles, maxRatio }, this.config.chargeback.timeZone);
+      const result = await ingestPackage(
+        runner,
+        upload,
+        { maxFiles, maxRatio },
+        this.config.chargeback.timeZone,
+      );
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       this.logger.log(
         result.ingestedBefore

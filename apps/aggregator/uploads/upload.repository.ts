@@ -67,7 +67,9 @@ export class UploadRepository {
   }
 
   async find(id: string): Promise<Upload | undefined> {
-    const rows: Upload[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM node_upload WHERE id = $1`, [id]);
+    const rows: Upload[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM node_upload WHERE id = $1`, [
+      id,
+    ]);
     return rows[0];
   }
 

@@ -71,9 +71,7 @@ export class NodeUploads1764700000000 implements MigrationInterface {
         started_at timestamptz,
         finished_at timestamptz
       )`);
-    await db.query(
-      `CREATE INDEX node_upload_open ON node_upload (id) WHERE state IN ('queued', 'running')`,
-    );
+    await db.query(`CREATE INDEX node_upload_open ON node_upload (id) WHERE state IN ('queued', 'running')`);
     await db.query(`
       CREATE TABLE node_manifest (
         uuid uuid PRIMARY KEY,
@@ -84,6 +82,8 @@ export class NodeUploads1764700000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    await db.query('DROP TABLE node_manifest, node_upload, node_daily_summary, node_metrics, node, node_cluster');
+    await db.query(
+      'DROP TABLE node_manifest, node_upload, node_daily_summary, node_metrics, node, node_cluster',
+    );
   }
 }
