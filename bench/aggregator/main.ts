@@ -15,6 +15,7 @@ import { DataSource } from 'typeorm';
 import { ChargebackConfig, PriceCardConfig } from '@vcc/config';
 import { createMonthlyPartition, dataSourceOptions, monthlyPartition } from '@vcc/database';
 import { aggregateDay, aggregateMonth } from '../../apps/aggregator/chargeback';
+import { benchUploads } from './uploads';
 
 const VCENTERS = 4;
 const VMS_PER_VCENTER = 10_000;
@@ -234,6 +235,7 @@ async function main(): Promise<void> {
     log(
       `aggregator: daily ${day.toFixed(2)} s (${dayRatio.toFixed(2)}× a bare scan), monthly ${month.toFixed(2)} s (${monthRatio.toFixed(2)}× a bare scan), ${rowsPerSecond} rows/s`,
     );
+    log(await benchUploads(url));
   } finally {
     await client.end().catch(() => undefined);
     await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
