@@ -499,7 +499,6 @@ describe('a 200 MB node package', () => {
     expect(job).toMatchObject({ state: 'succeeded', rows: NODES * HOURS, nodes: NODES, hours: HOURS });
     const status = await readFile(`/proc/${aggregator.process.child.pid}/status`, 'utf8');
     const peakKb = Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]);
-    // eslint-disable-next-line no-console
     console.log(
       `node package: ${(written.csvBytes / 1e6).toFixed(0)} MB of CSV, ${written.rows} rows, ${(written.bytes / 1e6).toFixed(1)} MB sent; aggregator peak RSS ${(peakKb / 1024).toFixed(0)} MB`,
     );

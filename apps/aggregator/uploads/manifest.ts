@@ -108,7 +108,8 @@ export function manifestProblems(text: string): { manifest?: Manifest; problems:
 function flatten(errors: ValidationError[], path: string): string[] {
   return errors.flatMap((error) => {
     const field = `${path}.${error.property}`;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${field}: ${message}`);
+    const messages = Object.values(error.constraints ?? {});
+    const own = messages.length ? [`${field}: ${messages.join(', ')}`] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
