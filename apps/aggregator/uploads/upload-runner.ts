@@ -1,4 +1,9 @@
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { AsyncResource } from 'node:async_hooks';
 import { rm } from 'node:fs/promises';
 import { DataSource } from 'typeorm';
@@ -7,14 +12,18 @@ import { JobRunner } from '../jobs/job-runner';
 import { ingestPackage } from './node-ingest';
 import { UploadRepository, type Upload } from './upload.repository';
 
+/** How often the runner looks for uploads of processes that died (see JobRunner's POLL_MS). */
+const POLL_MS = 5000;
+
 /**
  * Ingests the packages this process accepted, one at a time, in the background: the API answers
  * 202 as soon as a package is spooled and checked. Uploads are claimed under the job runner's owner
  * number, so that another replica can tell those of a process that died (its spool is gone with it).
  */
 @Injectable()
-export class UploadRunner implements BeforeApplicationShutdown {
+export class UploadRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Uploads');
+  private timer?: NodeJS.Timeout;
   private draining?: Promise<void>;
   private kickedWhileDraining = false;
   private stopped = false;
@@ -33,7 +42,13 @@ export class UploadRunner implements BeforeApplicationShutdown {
     return this.jobs.owner;
   }
 
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.kick(), POLL_MS);
+    this.kick();
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
     this.stopped = true;
     await this.draining;
   }
