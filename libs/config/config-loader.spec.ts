@@ -197,7 +197,7 @@ describe('lists of sections', () => {
     const problems = problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }));
     expect(problems).toEqual([
       expect.stringMatching(
-        /^auth\.tokens\.0\.role: must be one of the following values: admin, collector, reader; got "root"/,
+        /^auth\.tokens\.0\.role: must be one of the following values: admin, collector, reader, uploader; got "root"/,
       ),
       expect.stringMatching(
         /^auth\.tokens\.0\.token: must be at least 32 characters .*; got <redacted> from file/,
@@ -262,6 +262,10 @@ describe('describeConfig', () => {
       'retention.hourlyDays',
       'retention.dailyMonths',
       'retention.eventDays',
+      'uploads.maxBytes',
+      'uploads.maxFiles',
+      'uploads.maxRatio',
+      'uploads.spoolDirectory',
       'log.level',
     ]);
     expect(keys.find((k) => k.key === 'database.embedded.dataDir')).toMatchObject({

@@ -41,6 +41,8 @@ export async function ingestPackage(
   limits: PackageLimits,
   timeZone: string,
 ): Promise<IngestResult> {
+  // A temporary table: private to this connection, not WAL-logged, and gone with the session if
+  // the process dies mid-way, so a failed ingest leaves nothing to clean up.
   await runner.query(`
     CREATE TEMP TABLE IF NOT EXISTS node_stage (
       seq bigint GENERATED ALWAYS AS IDENTITY,
@@ -53,7 +55,8 @@ export async function ingestPackage(
       core_seconds float8 NOT NULL,
       memory_bytes float8 NOT NULL)`);
   await runner.query('TRUNCATE node_stage');
-  // Not worth reading again; replaceHours checks once more, under the cluster's lock.
+  // A package seen before is not read again; replaceHours checks once more under the cluster's
+  // lock, for two uploads of the same package at once.
   const before = await ingestedBy(runner, upload.manifestUuid);
   if (before) {
     await markSucceeded(runner, upload.id, { rows: 0, nodes: 0, hours: 0 }, alreadyIngested(before));
