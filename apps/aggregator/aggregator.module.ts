@@ -22,8 +22,17 @@ import { ReportStore } from './reports/report-store';
 import { ReportWriter } from './reports/report-writer';
 import { ReportsController } from './reports/reports.controller';
 import { RetentionRepository } from './retention/retention.repository';
+import { NodeSummaryRepository } from './nodes/node-summary.repository';
+import { NodesController } from './nodes/nodes.controller';
+import { UploadRepository } from './uploads/upload.repository';
+import { UploadRunner } from './uploads/upload-runner';
+import { UploadsController } from './uploads/uploads.controller';
+import { UploadsService } from './uploads/uploads.service';
 
-/** The aggregator: jobs (chargeback aggregation, reports, retention), the chargeback query and report APIs, and the pages. */
+/**
+ * The aggregator: jobs (chargeback aggregation, reports, retention), the chargeback query and report
+ * APIs, the pages, and node packages (uploads and the daily core counts per node).
+ */
 @Module({})
 export class AggregatorModule {
   static forRoot(config: AggregatorConfig): DynamicModule {
@@ -34,7 +43,14 @@ export class AggregatorModule {
         AuthModule.forRoot(config.auth),
         ScheduleModule.forRoot(),
       ],
-      controllers: [AggregationsController, ChargebackController, ReportsController, PagesController],
+      controllers: [
+        AggregationsController,
+        ChargebackController,
+        ReportsController,
+        PagesController,
+        UploadsController,
+        NodesController,
+      ],
       providers: [
         AggregatorMetrics,
         VcenterRepository,
@@ -51,6 +67,10 @@ export class AggregatorModule {
         PagesRepository,
         PagesService,
         ClusterStatusClient,
+        UploadRepository,
+        UploadRunner,
+        UploadsService,
+        NodeSummaryRepository,
       ],
     };
   }

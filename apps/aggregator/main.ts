@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
+import multipart from '@fastify/multipart';
 import { AggregatorConfig } from '@vcc/config';
 import { databaseResource, migrateCommand } from '@vcc/database';
 import { runApp, setupOpenApi } from '@vcc/platform';
 import { AggregatorModule } from './aggregator.module';
 import { backfillCommand, retentionCommand } from './jobs/job.commands';
 
-const MIN_POOL_SIZE = 3;
+const MIN_POOL_SIZE = 4;
 
 void runApp({
   name: 'aggregator',
@@ -17,7 +18,7 @@ void runApp({
   check: (config) =>
     config.database.poolSize < MIN_POOL_SIZE
       ? [
-          `database.poolSize: the aggregator needs at least ${MIN_POOL_SIZE} connections (one holds its owner lock, one runs a job, one records the job's start and serves the API); got ${config.database.poolSize}`,
+          `database.poolSize: the aggregator needs at least ${MIN_POOL_SIZE} connections (one holds its owner lock, one runs a job, one records the job's start and serves the API, one ingests a node package); got ${config.database.poolSize}`,
         ]
       : [],
   module: (config) => AggregatorModule.forRoot(config),
@@ -26,10 +27,12 @@ void runApp({
     await app.register(fastifyCookie, {
       secret: config.pages.sessionSecret ?? randomBytes(32).toString('base64'),
     });
+    // Node packages: streamed by the upload route, limited by uploads.maxBytes rather than http.bodyLimitBytes.
+    await app.register(multipart, { limits: { fileSize: config.uploads.maxBytes, files: 1 } });
     setupOpenApi(app, {
       title: 'vcc aggregator',
       description:
-        'Chargeback jobs (daily and monthly aggregation, retention) and the chargeback query API: daily and monthly summaries, VM traces, vCenter totals.',
+        'Chargeback jobs (daily and monthly aggregation, retention) and the chargeback query API: daily and monthly summaries, VM traces, vCenter totals; node packages (koku-metrics-operator uploads) and daily core counts per node.',
       version,
     });
   },

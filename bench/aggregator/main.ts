@@ -6,7 +6,9 @@
  * rows, hosts and a few lifecycle events) and 40,000 VMs × 31 daily summary rows of a month, then
  * times the daily and the monthly aggregation, each in its own transaction, beside a bare scan of
  * the same rows (`count(*)` and sums: the limit no aggregation can beat), in alternating rounds on
- * warm caches. Prints medians, then one summary line. Run with `npm run bench:aggregator`.
+ * warm caches. Then node uploads' throughput (bench/aggregator/uploads.ts: a 1,000,000-row package)
+ * and the pages' p95 latency on 40,000 VMs × 45 days of daily rows (bench/aggregator/pages.ts).
+ * Prints medians, then one summary line. Run with `npm run bench:aggregator`.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +19,7 @@ import { createMonthlyPartition, dataSourceOptions, monthlyPartition } from '@vc
 import { aggregateDay, aggregateMonth } from '../../apps/aggregator/chargeback';
 import { runBench } from '../run-bench';
 import { benchPages } from './pages';
+import { benchUploads } from './uploads';
 
 const VCENTERS = 4;
 const VMS_PER_VCENTER = 10_000;
@@ -24,6 +27,7 @@ const DAY = '2026-11-14';
 const MONTH = '2026-10';
 const ROUNDS = 3;
 const TARGET_RATIO = 4;
+const DEFAULT_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 function log(message: string): void {
   process.stdout.write(`${message}\n`);
@@ -160,7 +164,14 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const chargeback = await benchChargeback();
+  const pages = await benchPages(process.env.DATABASE_URL ?? DEFAULT_SERVER, log);
+  log(`${chargeback}; ${pages}`);
+}
+
+/** The chargeback figures and the node uploads' throughput (logged); returns their summary. */
+async function benchChargeback(): Promise<string> {
+  const server = process.env.DATABASE_URL ?? DEFAULT_SERVER;
   const name = `vcc_bench_aggregator_${randomBytes(4).toString('hex')}`;
   await admin(server, `CREATE DATABASE "${name}"`);
   const url = withDatabase(server, name);
@@ -233,14 +244,13 @@ async function main(): Promise<void> {
     log(
       `  monthly aggregation           ${monthRows} summary rows in ${month.toFixed(3)} s = ${monthRatio.toFixed(2)}× (${verdict(monthRatio)}); runs ${months.map((s) => s.toFixed(3)).join(', ')} s`,
     );
-    log(
-      `aggregator: daily ${day.toFixed(2)} s (${dayRatio.toFixed(2)}× a bare scan), monthly ${month.toFixed(2)} s (${monthRatio.toFixed(2)}× a bare scan), ${rowsPerSecond} rows/s`,
-    );
+    const uploads = await benchUploads(url);
+    log(uploads);
+    return `aggregator: daily ${day.toFixed(2)} s (${dayRatio.toFixed(2)}× a bare scan), monthly ${month.toFixed(2)} s (${monthRatio.toFixed(2)}× a bare scan), ${rowsPerSecond} rows/s; upload ${uploads.match(/= (\d+ rows\/s)/)![1]}`;
   } finally {
     await client.end().catch(() => undefined);
     await admin(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   }
-  await benchPages(server, log);
 }
 
 runBench('aggregator', main);

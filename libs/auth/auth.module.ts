@@ -22,12 +22,12 @@ export class AuthModule {
 
   constructor(registry: TokenRegistry) {
     const counts = registry.countByRole();
-    const total = counts.admin + counts.collector + counts.reader;
+    const total = counts.admin + counts.collector + counts.reader + counts.uploader;
     const logger = new Logger('Auth');
     if (total === 0) logger.warn('auth.tokens is empty: every API route answers 401');
     else
       logger.log(
-        `${total} bearer token(s): ${counts.admin} admin, ${counts.collector} collector, ${counts.reader} reader`,
+        `${total} bearer token(s): ${counts.admin} admin, ${counts.collector} collector, ${counts.reader} reader, ${counts.uploader} uploader`,
       );
   }
 }

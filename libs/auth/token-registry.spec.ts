@@ -27,6 +27,6 @@ describe('TokenRegistry', () => {
   });
 
   it('counts tokens by role', () => {
-    expect(registry.countByRole()).toEqual({ admin: 1, collector: 1, reader: 0 });
+    expect(registry.countByRole()).toEqual({ admin: 1, collector: 1, reader: 0, uploader: 0 });
   });
 });

@@ -43,7 +43,7 @@ export class TokenRegistry {
   }
 
   countByRole(): Record<TokenRole, number> {
-    const counts: Record<TokenRole, number> = { admin: 0, collector: 0, reader: 0 };
+    const counts: Record<TokenRole, number> = { admin: 0, collector: 0, reader: 0, uploader: 0 };
     for (const entry of this.entries) counts[entry.principal.role]++;
     return counts;
   }

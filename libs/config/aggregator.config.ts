@@ -17,6 +17,7 @@ import { BaseAppConfig } from './base-app.config';
 import { ChargebackConfig } from './chargeback.config';
 import { Doc, Secret } from './config-key.decorator';
 import { AuthConfig, DatabaseConfig, HttpConfig } from './sections';
+import { UploadsConfig } from './uploads.config';
 
 class AggregatorHttpConfig extends HttpConfig {
   override port = 8082;
@@ -181,4 +182,7 @@ export class AggregatorConfig extends BaseAppConfig {
   @Type(() => PagesConfig)
   @ValidateNested()
   pages = new PagesConfig();
+  @Type(() => UploadsConfig)
+  @ValidateNested()
+  uploads = new UploadsConfig();
 }

@@ -197,7 +197,7 @@ describe('lists of sections', () => {
     const problems = problemsOf(() => loadConfig(ControllerConfig, { file, env: {} }));
     expect(problems).toEqual([
       expect.stringMatching(
-        /^auth\.tokens\.0\.role: must be one of the following values: admin, collector, reader; got "root"/,
+        /^auth\.tokens\.0\.role: must be one of the following values: admin, collector, reader, uploader; got "root"/,
       ),
       expect.stringMatching(
         /^auth\.tokens\.0\.token: must be at least 32 characters .*; got <redacted> from file/,
@@ -270,6 +270,10 @@ describe('describeConfig', () => {
       'pages.controllerToken',
       'pages.sessionSecret',
       'pages.sessionHours',
+      'uploads.maxBytes',
+      'uploads.maxFiles',
+      'uploads.maxRatio',
+      'uploads.spoolDirectory',
       'log.level',
     ]);
     expect(keys.find((k) => k.key === 'pages.sessionSecret')?.secret).toBe(true);

@@ -8,3 +8,4 @@ export * from './config-key.decorator';
 export * from './config-loader';
 export * from './sections';
 export * from './time-scale';
+export * from './uploads.config';

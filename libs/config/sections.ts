@@ -120,7 +120,7 @@ export class DatabaseConfig {
   embedded = new EmbeddedPostgresConfig();
 }
 
-export const TOKEN_ROLES = ['admin', 'collector', 'reader'] as const;
+export const TOKEN_ROLES = ['admin', 'collector', 'reader', 'uploader'] as const;
 export type TokenRole = (typeof TOKEN_ROLES)[number];
 
 /** One bearer token of an HTTP API. */
@@ -142,7 +142,7 @@ export class TokenConfig {
 
 export class AuthConfig {
   @Doc(
-    'bearer tokens, a list of {name, role, token} with role admin, collector or reader and a token of at least 32 characters; prefer tokensFile (a file holding that YAML list)',
+    'bearer tokens, a list of {name, role, token} with role admin, collector, reader or uploader (node packages only, on the aggregator) and a token of at least 32 characters; prefer tokensFile (a file holding that YAML list)',
   )
   @Secret()
   @IsArray()

@@ -18,6 +18,7 @@ import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-sna
 import { VmLifecycleEventIndex1764605000000 } from './migrations/1764605000000-vm-lifecycle-event-index';
 import { Chargeback1764610000000 } from './migrations/1764610000000-chargeback';
 import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggregation-jobs';
+import { NodeUploads1764700000000 } from './migrations/1764700000000-node-uploads';
 import { ReportJobs1764900000000 } from './migrations/1764900000000-report-jobs';
 import { ChargebackDailyDayIndex1764910000000 } from './migrations/1764910000000-chargeback-daily-day-index';
 
@@ -43,6 +44,7 @@ export const migrations = [
   VmLifecycleEventIndex1764605000000,
   Chargeback1764610000000,
   AggregationJobs1764620000000,
+  NodeUploads1764700000000,
   ReportJobs1764900000000,
   ChargebackDailyDayIndex1764910000000,
 ];

@@ -6,6 +6,7 @@ const ERROR_NAMES: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.NOT_FOUND]: 'Not Found',
   [HttpStatus.CONFLICT]: 'Conflict',
   [HttpStatus.GONE]: 'Gone',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'Payload Too Large',
 };
 
 /**

@@ -142,6 +142,7 @@ describe('aggregator API', () => {
       roles: ['admin'],
     },
     { method: 'GET', path: '/api/v1/reports?type=daily', roles: ['admin', 'reader'] },
+    { method: 'GET', path: `/api/metrics/v1/nodes?start_date=${DAY}`, roles: ['admin', 'reader'] },
   ];
 
   it('answers 401 without a valid token and 403 to roles a route does not list', async () => {
@@ -159,6 +160,10 @@ describe('aggregator API', () => {
       expect((await api.get(open, null)).status).toBe(200);
     const docs = await api.get('/api/docs-json', null);
     expect(Object.keys(docs.body.paths).sort()).toEqual([
+      '/api/ingres/v1/upload',
+      '/api/ingress/v1/jobs/{id}',
+      '/api/ingress/v1/upload',
+      '/api/metrics/v1/nodes',
       '/api/v1/aggregations',
       '/api/v1/aggregations/{id}',
       '/api/v1/chargeback/daily',

@@ -235,9 +235,9 @@ describe('aggregator configuration', () => {
   it('refuses a pool too small to hold the owner lock beside a job, before touching the database', async () => {
     const result = await runApp('aggregator', [], {
       VCC_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-      VCC_DATABASE_POOL_SIZE: '2',
+      VCC_DATABASE_POOL_SIZE: '3',
     });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('database.poolSize: the aggregator needs at least 3 connections');
+    expect(result.stderr).toContain('database.poolSize: the aggregator needs at least 4 connections');
   });
 });

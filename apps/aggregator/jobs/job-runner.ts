@@ -8,6 +8,7 @@ import { AsyncResource } from 'node:async_hooks';
 import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { AggregatorConfig } from '@vcc/config';
 import { aggregateDay, aggregateMonth } from '../chargeback';
+import { summarizeEsxiDay } from '../nodes/esxi-summary';
 import { AggregatorMetrics } from '../observability/aggregator.metrics';
 import { ReportWriter } from '../reports/report-writer';
 import { RetentionRepository } from '../retention/retention.repository';
@@ -192,7 +193,10 @@ export class JobRunner implements OnApplicationBootstrap, BeforeApplicationShutd
     const vcenterId = job.vcenterId ?? undefined;
     switch (job.type) {
       case 'daily':
-        return (await aggregateDay(tx, chargeback, job.period, vcenterId)).rows;
+        return (
+          (await aggregateDay(tx, chargeback, job.period, vcenterId)).rows +
+          (await summarizeEsxiDay(tx, chargeback.timeZone, job.period, vcenterId))
+        );
       case 'monthly':
         return (await aggregateMonth(tx, chargeback, job.period, vcenterId)).rows;
       case 'retention': {
