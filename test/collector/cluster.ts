@@ -127,15 +127,27 @@ export class Cluster {
     return new Cluster(database, target, controller, options, simulator);
   }
 
+  /**
+   * In vcc's schema: these suites check every value against the simulator's function of (moref,
+   * counter, instance, time), which vcc writes as vCenter serves it and under one instance tag.
+   * Telegraf's schema has its golden test and the Grafana suite.
+   */
   sinkConfig(): Record<string, unknown> {
     const sink = this.options.sink;
     switch (sink.kind) {
       case 'influxdb-v2':
-        return { type: 'influxdb-v2', url: sink.server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' };
+        return {
+          type: 'influxdb-v2',
+          url: sink.server.url,
+          token: 'e2e',
+          org: 'vcc',
+          bucket: 'vcc',
+          schema: 'vcc',
+        };
       case 'influxdb-v1':
-        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc' };
+        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc', schema: 'vcc' };
       case 'prometheus':
-        return { type: 'prometheus' };
+        return { type: 'prometheus', schema: 'vcc' };
     }
   }
 
