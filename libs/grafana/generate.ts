@@ -7,5 +7,5 @@ const root = join(__dirname, '../../../grafana');
 for (const [path, text] of Object.entries(grafanaFiles())) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), text);
-  console.log(`wrote grafana/${path}`);
+  process.stdout.write(`wrote grafana/${path}\n`);
 }
