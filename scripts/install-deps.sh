@@ -8,11 +8,12 @@
 #   ansible + ansible-lint + python3-psycopg2     the ansible/ playbooks: run into a temporary root,
 #                                                 linted, and the PostgreSQL role run for real
 #   systemd                                       systemd-analyze verify checks the rendered units
+#   prometheus                                    scrapes the apps' /metrics for the Grafana dashboards' test
 # Uses sudo when not run as root. Prints what it does; does nothing when everything is present.
 set -euo pipefail
 
 packages=(golang-go golang-github-vmware-govmomi-dev influxdb victoria-metrics python3-pyvmomi postgresql
-  ansible ansible-lint python3-psycopg2 systemd)
+  ansible ansible-lint python3-psycopg2 systemd prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
