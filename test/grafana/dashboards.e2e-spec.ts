@@ -203,23 +203,22 @@ describe('Grafana dashboards against real data', () => {
     const values = new Map<string, string>();
     const from = new Date(now.getTime() - 90 * 86_400_000).toISOString();
     const to = new Date().toISOString();
-    const substitute = (text: string, regex = true): string =>
+    const substitute = (text: string, uid: string): string =>
       text
         .replace(/\$timeFilter/g, 'time > now() - 1h')
         .replace(/\$__interval/g, '20s')
         .replace(/\$__rate_interval/g, '1m')
         .replace(/\$__timeFilter\(([^)]+)\)/g, `$1 BETWEEN '${from}' AND '${to}'`)
-        .replace(/\$(\w+)/g, (whole, name: string) =>
-          values.has(name)
-            ? regex
-              ? regexEscape(values.get(name)!)
-              : values.get(name)!.replace(/'/g, "''")
-            : whole,
-        );
+        .replace(/\$(\w+)/g, (whole, name: string) => {
+          const value = values.get(name);
+          if (value === undefined) return whole;
+          // As Grafana interpolates: SQL values quoted by the query itself, regex characters
+          // escaped for InfluxQL's /…/, and escaped once more inside PromQL's "…" strings.
+          if (uid === 'vcc-postgres') return value.replace(/'/g, "''");
+          return uid === 'vcc-prometheus' ? regexEscape(value).replace(/\\/g, '\\\\') : regexEscape(value);
+        });
     for (const variable of dashboard.templating.list) {
-      const value = await firstValue(variable, (text) =>
-        substitute(text, variable.datasource.uid !== 'vcc-postgres'),
-      );
+      const value = await firstValue(variable, (text) => substitute(text, variable.datasource.uid));
       if (value === undefined) throw new Error(`variable ${variable.name} has no values: ${variable.query}`);
       values.set(variable.name, value);
     }
@@ -230,10 +229,10 @@ describe('Grafana dashboards against real data', () => {
         try {
           const rows =
             uid === 'vcc-influxdb'
-              ? await influxQuery(substitute(target.query!))
+              ? await influxQuery(substitute(target.query!, uid))
               : uid === 'vcc-prometheus'
-                ? await prometheusQuery(substitute(target.expr!))
-                : await sqlQuery(substitute(target.rawSql!, false));
+                ? await prometheusQuery(substitute(target.expr!, uid))
+                : await sqlQuery(substitute(target.rawSql!, uid));
           results.push({ panel: panel.title, rows: rows.length });
         } catch (error) {
           results.push({ panel: panel.title, rows: 0, error: (error as Error).message });
