@@ -11,7 +11,7 @@ export interface CounterField {
   instanceKeys: string[];
   /** The instance tag value of the aggregate series (instance ""); '' writes no instance tag. */
   aggregate: string;
-  /** Values are hundredths of a percent, written as a float percentage divided by 100 (Telegraf's 0.2150 for 2150). */
+  /** Values are hundredths of a percent, written as a float divided by 100, a percentage (Telegraf's 21.5 for 2150). */
   percent: boolean;
   /** The instance loses an enclosing "<" and ">" (Telegraf's disk tag). */
   unbracket: boolean;
