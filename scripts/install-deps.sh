@@ -12,11 +12,12 @@
 #                                                 PDF's Summary page rendered by pdftoppm (charts drawn)
 #   chromium                                      headless browser for the aggregator pages' tests,
 #                                                 driven by playwright-core (/usr/bin/chromium)
+#   prometheus                                    scrapes the apps' /metrics for the Grafana dashboards' test
 # Uses sudo when not run as root. Prints what it does; does nothing when everything is present.
 set -euo pipefail
 
 packages=(golang-go golang-github-vmware-govmomi-dev influxdb victoria-metrics python3-pyvmomi postgresql
-  ansible ansible-lint python3-psycopg2 systemd libreoffice-calc-nogui poppler-utils chromium)
+  ansible ansible-lint python3-psycopg2 systemd libreoffice-calc-nogui poppler-utils chromium prometheus)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")

@@ -165,8 +165,8 @@ async function rawFetch(
     })),
   );
   const fields = {
-    vm: counterFields('vm', counters.get('vm')!),
-    host: counterFields('host', counters.get('host')!),
+    vm: counterFields('vm', counters.get('vm')!, 'telegraf'),
+    host: counterFields('host', counters.get('host')!, 'telegraf'),
   };
   let bytes = 0;
   let next = 0;

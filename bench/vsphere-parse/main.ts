@@ -72,7 +72,7 @@ function expandInstances(xml: string): string {
 
 /** The measurement itself, in the worker thread. */
 async function measure(job: Job): Promise<Row[]> {
-  const fields = counterFields('vm', job.counters);
+  const fields = counterFields('vm', job.counters, 'telegraf');
   const entities = new Map<string, EntityOutput>(
     job.vms.map((vm) => [vm.moref, { tags: entityTags(vm.tags), fields }]),
   );

@@ -201,6 +201,8 @@ export class CollectorHealthConfig {
 
 export const SINK_TYPES = ['influxdb-v2', 'influxdb-v1', 'prometheus', 'file'] as const;
 export type SinkType = (typeof SINK_TYPES)[number];
+export const LINE_SCHEMAS = ['telegraf', 'vcc'] as const;
+export type LineSchemaName = (typeof LINE_SCHEMAS)[number];
 
 /** One sink; the keys that apply depend on `type`. */
 export class SinkConfig {
@@ -265,6 +267,10 @@ export class SinkConfig {
   @IsInt()
   @Min(1)
   maxFiles?: number;
+
+  @IsOptional()
+  @IsIn(LINE_SCHEMAS)
+  schema?: LineSchemaName = 'telegraf';
 }
 
 /** What --once collects from, when there is no controller to say. */
@@ -329,6 +335,25 @@ export class OnceConfig {
 }
 
 /**
+ * One schema for all sinks: the workers write each sample's line once, for every sink (a second
+ * schema would mean parsing every answer twice, or writing every line twice).
+ */
+function OneSchema(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'oneSchema',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: 'must all have the same schema: lines are written once for every sink' },
+      validator: {
+        validate: (value: unknown) =>
+          !Array.isArray(value) ||
+          new Set(value.map((sink) => (sink as { schema?: unknown } | null)?.schema ?? 'telegraf')).size <= 1,
+      },
+    });
+}
+
+/**
  * At most one Prometheus sink: every one would serve the same series on the collector's one
  * /metrics, and prom-client refuses to register them twice (the app would stop at start with its
  * error instead of this one).
@@ -382,11 +407,12 @@ export class CollectorConfig extends BaseAppConfig {
   health = new CollectorHealthConfig();
 
   @Doc(
-    `where samples go, several at once: a list of {type: ${SINK_TYPES.join(' | ')}, ...}; influxdb-v2: url, token or tokenFile, org, bucket; influxdb-v1: url, database, retentionPolicy, username, password or passwordFile; file: path, maxBytes (default 100 MB), maxFiles (default 5); prometheus: none (served on /metrics)`,
+    `where samples go, several at once: a list of {type: ${SINK_TYPES.join(' | ')}, ...}; influxdb-v2: url, token or tokenFile, org, bucket; influxdb-v1: url, database, retentionPolicy, username, password or passwordFile; file: path, maxBytes (default 100 MB), maxFiles (default 5); prometheus: none (served on /metrics); every sink: schema (${LINE_SCHEMAS.join(' | ')}, default telegraf: Telegraf inputs.vsphere's measurements, tags and value types; the same on every sink)`,
   )
   @Type(() => SinkConfig)
   @ValidateNested({ each: true })
   @AtMostOnePrometheusSink()
+  @OneSchema()
   sinks: SinkConfig[] = [];
 
   @Type(() => OnceConfig)

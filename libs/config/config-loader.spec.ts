@@ -173,6 +173,20 @@ describe('lists of sections', () => {
     ]);
   });
 
+  it("takes Telegraf's schema by default and refuses sinks of different schemas or an unknown one", () => {
+    const head = `controller:\n  url: http://127.0.0.1:8080\n  token: ${'c'.repeat(32)}\nsinks:\n`;
+    const config = loadConfig(CollectorConfig, { file: yamlFile(`${head}  - type: prometheus\n`), env: {} });
+    expect(config.sinks[0].schema).toBe('telegraf');
+    const mixed = `${head}  - type: prometheus\n  - type: file\n    path: /tmp/x.lp\n    schema: vcc\n`;
+    expect(problemsOf(() => loadConfig(CollectorConfig, { file: yamlFile(mixed), env: {} }))).toEqual([
+      expect.stringMatching(/^sinks: must all have the same schema/),
+    ]);
+    const unknown = `${head}  - type: prometheus\n    schema: influx\n`;
+    expect(problemsOf(() => loadConfig(CollectorConfig, { file: yamlFile(unknown), env: {} }))).toEqual([
+      expect.stringMatching(/^sinks\.0\.schema: must be one of the following values: telegraf, vcc/),
+    ]);
+  });
+
   it('reads a list from a file named by <key>File and validates every element', () => {
     const tokens = yamlFile('- name: ops\n  role: admin\n  token: 0123456789abcdef0123456789abcdef\n');
     const file = yamlFile(`auth:\n  tokensFile: ${tokens}\nsecrets:\n  encryptionKey: ${key}\n`);

@@ -1,19 +1,34 @@
 import type { EntityKind } from './inventory';
 
 /**
- * Counters collected when a vCenter's catalogue entry names none, as `group.name.rollup`. VMs get
- * per-virtual-disk write IOPS, throughput and latency (the usual chargeback and noisy-neighbour asks);
- * clusters and datastores only have historical rollups.
+ * Counters collected when a vCenter's catalogue entry names none, as `group.name.rollup`: what the
+ * default of Telegraf's inputs.vsphere (its sample.conf) collects and dashboards built for it read
+ * (CPU readiness, uptime, memory swap and balloon, network bytes, host disk, datastore and storage
+ * adapter latencies), plus vcc's own uses: per-virtual-disk write IOPS, throughput and latency for
+ * chargeback and noisy neighbours, and cpu.usage / mem.consumed for the usual utilisation panels.
+ * Clusters and datastores only have historical rollups.
  */
 export const DEFAULT_COUNTERS: Readonly<Record<EntityKind, readonly string[]>> = {
   vm: [
     'cpu.usage.average',
     'cpu.usagemhz.average',
+    'cpu.demand.average',
     'cpu.ready.summation',
+    'cpu.readiness.average',
+    'cpu.latency.average',
+    'cpu.run.summation',
     'mem.usage.average',
     'mem.active.average',
     'mem.consumed.average',
+    'mem.granted.average',
+    'mem.swapinRate.average',
+    'mem.swapoutRate.average',
+    'mem.vmmemctl.average',
     'net.usage.average',
+    'net.bytesRx.average',
+    'net.bytesTx.average',
+    'net.droppedRx.summation',
+    'net.droppedTx.summation',
     'disk.usage.average',
     'virtualDisk.numberReadAveraged.average',
     'virtualDisk.numberWriteAveraged.average',
@@ -21,16 +36,62 @@ export const DEFAULT_COUNTERS: Readonly<Record<EntityKind, readonly string[]>> =
     'virtualDisk.write.average',
     'virtualDisk.totalReadLatency.average',
     'virtualDisk.totalWriteLatency.average',
+    'virtualDisk.readOIO.latest',
+    'virtualDisk.writeOIO.latest',
+    'sys.uptime.latest',
   ],
   host: [
     'cpu.usage.average',
     'cpu.usagemhz.average',
+    'cpu.utilization.average',
+    'cpu.readiness.average',
+    'cpu.ready.summation',
+    'cpu.latency.average',
     'mem.usage.average',
+    'mem.active.average',
     'mem.consumed.average',
+    'mem.swapinRate.average',
+    'mem.swapoutRate.average',
+    'mem.vmmemctl.average',
+    'net.usage.average',
     'net.received.average',
     'net.transmitted.average',
+    'net.bytesRx.average',
+    'net.bytesTx.average',
+    'net.droppedRx.summation',
+    'net.droppedTx.summation',
     'disk.usage.average',
+    'disk.read.average',
+    'disk.write.average',
+    'disk.numberReadAveraged.average',
+    'disk.numberWriteAveraged.average',
+    'disk.totalReadLatency.average',
+    'disk.totalWriteLatency.average',
+    'disk.deviceReadLatency.average',
+    'disk.deviceWriteLatency.average',
+    'disk.kernelReadLatency.average',
+    'disk.kernelWriteLatency.average',
+    'datastore.numberReadAveraged.average',
+    'datastore.numberWriteAveraged.average',
+    'datastore.totalReadLatency.average',
+    'datastore.totalWriteLatency.average',
+    'storageAdapter.numberReadAveraged.average',
+    'storageAdapter.numberWriteAveraged.average',
+    'storageAdapter.read.average',
+    'storageAdapter.write.average',
+    'storageAdapter.totalReadLatency.average',
+    'storageAdapter.totalWriteLatency.average',
+    'power.power.average',
+    'sys.uptime.latest',
   ],
   cluster: ['cpu.usage.average', 'cpu.usagemhz.average', 'mem.usage.average', 'mem.consumed.average'],
-  datastore: ['disk.used.latest', 'disk.provisioned.latest', 'disk.capacity.latest'],
+  datastore: [
+    'disk.used.latest',
+    'disk.provisioned.latest',
+    'disk.capacity.latest',
+    'datastore.numberReadAveraged.average',
+    'datastore.numberWriteAveraged.average',
+    'datastore.read.average',
+    'datastore.write.average',
+  ],
 };

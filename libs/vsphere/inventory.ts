@@ -19,6 +19,8 @@ export interface Inventory {
   datastores: DatastoreInventory[];
   /** runtime.bootTime of powered-on VMs and hosts where vCenter has it, in ms: their realtime samples start there. */
   bootTimeByMoref: Map<string, number>;
+  /** VMs' config.guestId (e.g. ubuntu64Guest), for Telegraf's `guest` tag; not part of the snapshot rows. */
+  guestIdByMoref: Map<string, string>;
 }
 
 /**
@@ -154,12 +156,15 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
   const clusters: ClusterInventory[] = [];
   const datastores: DatastoreInventory[] = [];
   const bootTimeByMoref = new Map<string, number>();
+  const guestIdByMoref = new Map<string, string>();
   for (const object of byRef.values()) {
     const p = object.props;
     if (p['runtime.bootTime'] instanceof Date)
       bootTimeByMoref.set(object.obj.value, p['runtime.bootTime'].getTime());
     switch (object.obj.type) {
       case 'VirtualMachine': {
+        if (typeof p['config.guestId'] === 'string')
+          guestIdByMoref.set(object.obj.value, p['config.guestId']);
         const host = get(p['runtime.host']);
         const datacenter = datacenterOf(object);
         vms.push({
@@ -230,6 +235,7 @@ export function buildInventory(objects: ObjectContent[]): Inventory {
     clusters: sortByMoref(clusters),
     datastores: sortByMoref(datastores),
     bootTimeByMoref,
+    guestIdByMoref,
   };
 }
 

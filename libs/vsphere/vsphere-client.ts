@@ -142,12 +142,9 @@ export class VsphereClient {
       soapAction: `urn:vim25/${this.about.apiVersion}`,
       timeoutMs: soap.timeoutMs,
       body,
-      entities: entities.map((e) => [e.moref, e.kind, e.tags.beforeInstance, e.tags.afterInstance]),
+      entities: entities.map((e) => [e.moref, e.kind, e.tags]),
       fields: Object.fromEntries(
-        Object.entries(fields).map(([kind, table]) => [
-          kind,
-          [...table!.entries()].map(([key, f]) => [key, f.measurement, f.field]),
-        ]),
+        Object.entries(fields).map(([kind, table]) => [kind, [...table!.entries()]]),
       ),
     };
   }

@@ -43,6 +43,8 @@ export interface ClusterOptions {
   sink: Sink | { kind: 'prometheus' };
   /** The vCenter's counters, instead of COUNTERS. */
   counters?: typeof COUNTERS;
+  /** The sinks' line schema: vcc unless said (see sinkConfig). */
+  schema?: 'telegraf' | 'vcc';
   /** The vCenter's realtime cycle in seconds, instead of SAMPLE_SECONDS (a multiple of it). */
   realtimeIntervalSeconds?: number;
   /** Simulator settings (VCC_* variables). */
@@ -127,15 +129,28 @@ export class Cluster {
     return new Cluster(database, target, controller, options, simulator);
   }
 
+  /**
+   * In vcc's schema unless the options say otherwise: the collector suites check every value against
+   * the simulator's function of (moref, counter, instance, time), which vcc writes as vCenter serves
+   * it and under one instance tag. Telegraf's schema has its golden test and the Grafana suite.
+   */
   sinkConfig(): Record<string, unknown> {
     const sink = this.options.sink;
+    const schema = this.options.schema ?? 'vcc';
     switch (sink.kind) {
       case 'influxdb-v2':
-        return { type: 'influxdb-v2', url: sink.server.url, token: 'e2e', org: 'vcc', bucket: 'vcc' };
+        return {
+          type: 'influxdb-v2',
+          url: sink.server.url,
+          token: 'e2e',
+          org: 'vcc',
+          bucket: 'vcc',
+          schema,
+        };
       case 'influxdb-v1':
-        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc' };
+        return { type: 'influxdb-v1', url: sink.server.url, database: 'vcc', schema };
       case 'prometheus':
-        return { type: 'prometheus' };
+        return { type: 'prometheus', schema };
     }
   }
 

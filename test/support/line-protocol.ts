@@ -14,7 +14,7 @@ export interface ParsedLine {
 }
 
 const MEASUREMENT = /^vsphere_(vm|host|cluster|datastore)_[A-Za-z]+$/;
-const FIELD_KEY = /^[A-Za-z]+_(average|summation|latest|maximum|minimum|none)$/;
+const FIELD_KEY = /^[A-Za-z]+(_[A-Za-z]+)*_(average|summation|latest|maximum|minimum|none)$/;
 const INTEGER = /^-?\d+i$/;
 const FLOAT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 /** 2001-09-09 to 2286-11-20: ten digits are seconds; a torn or glued timestamp has more or fewer. */

@@ -120,7 +120,7 @@ function samplesFromStrongSoap(result: PerfEntityMetric[], counters: Map<number,
       const values = series.value ?? [];
       if (values.length !== times.length) continue; // vcsim dropped zeros: times unknowable, as in the hot path
       const counter = counters.get(series.id.counterId)!;
-      const field = counterFields('vm', [counter]).get(counter.key)!;
+      const field = counterFields('vm', [counter], 'vcc').get(counter.key)!;
       // strong-soap reads an empty <instance/> (the aggregate) as undefined.
       const instance = series.id.instance === '*' ? '' : (series.id.instance ?? '');
       values.forEach((value, i) => {
@@ -267,7 +267,7 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
     await client.postQueryPerf(body, (chunk) => chunks.push(chunk));
     const xml = Buffer.concat(chunks);
     // …read by the hot path…
-    const fields = counterFields('vm', counters);
+    const fields = counterFields('vm', counters, 'vcc');
     const entities = new Map<string, EntityOutput>(
       vms.map((vm) => [vm.moref, { tags: entityTags({ moid: vm.moref }), fields }]),
     );
@@ -328,7 +328,7 @@ describe.each(targets)('libs/vsphere against $name', (target) => {
           kind: 'host' as const,
           tags: entityTags({ moid: h.moref, esxhostname: h.name }),
         })),
-        { host: counterFields('host', counters) },
+        { host: counterFields('host', counters, 'vcc') },
       );
       const result = (await pool.run(task)) as QueryPerfTaskResult;
       expect(result.error).toBeUndefined();

@@ -1,5 +1,6 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { CollectorConfig } from '@vcc/config';
+import type { LineSchema } from '@vcc/vsphere';
 import type { Assignment, VcenterConnection } from '../controller/controller.types';
 import { CollectorMetrics } from '../observability/collector.metrics';
 import { createSinks } from '../sinks/sinks.factory';
@@ -7,6 +8,11 @@ import { SinkWriter, type SinkWriterObserver } from '../sinks/sink-writer';
 import { VcenterSession, type VcenterSessionOptions } from '../vcenter/vcenter-session';
 import { PerfCollector, type CycleResult, type PreparedPlans, type Schedule } from './perf-collector';
 import { PerfPool } from './perf-pool';
+
+/** The sinks' schema: the config allows one for all (OneSchema). */
+export function lineSchema(config: CollectorConfig): LineSchema {
+  return config.sinks[0]?.schema ?? 'telegraf';
+}
 
 export interface CollectionPipelineOptions {
   metrics?: CollectorMetrics;
@@ -79,6 +85,7 @@ export class CollectionPipeline implements OnApplicationShutdown {
         delayBetweenRequestsMs: perf.delayBetweenRequestsMs,
         historicalLookbackIntervals: perf.historicalLookbackIntervals,
         realtimeRetentionSeconds: perf.realtimeRetentionSeconds,
+        schema: lineSchema(this.config),
       },
       plans,
     );
@@ -112,6 +119,7 @@ export class CollectionPipeline implements OnApplicationShutdown {
       timeoutMs: this.config.perf.timeoutSeconds * 1000,
       inventoryTtlMs: this.options.inventoryTtlMs ?? this.config.inventory.refreshSeconds * 1000,
       maxObjects: this.config.inventory.maxObjects,
+      schema: lineSchema(this.config),
       observer: this.options.sessionObserver?.(vcenter) ?? {},
     });
     this.current = { session, collector: this.createCollector(session) };

@@ -69,10 +69,11 @@ const inventory: Inventory = {
   clusters: [{ moref: 'domain-c7', name: 'c1', datacenterName: 'dc1' }],
   datastores: [{ moref: 'datastore-9', name: 'ds 1', datacenterName: 'dc1', capacityGb: 1, freeGb: 1 }],
   bootTimeByMoref: new Map([['vm-1', 1_700_000_000_900]]),
+  guestIdByMoref: new Map(),
 };
 
 describe('entities', () => {
-  const entities = allEntities(inventory, 'vc1');
+  const entities = allEntities(inventory, 'vc1', 'vcc');
 
   it('keeps what has performance data: powered-on VMs (no templates), connected hosts, clusters, datastores', () => {
     expect(entities.map((e) => `${e.kind}:${e.moref}:${e.path}`)).toEqual([
@@ -82,16 +83,15 @@ describe('entities', () => {
       'cluster:domain-c7:/dc1/host/c1',
       'datastore:datastore-9:/dc1/datastore/ds 1',
     ]);
-    expect(entities[0].tags).toEqual({
-      beforeInstance: ',clustername=c1,dcname=dc1,esxhostname=esx1',
-      afterInstance: ',moid=vm-1,rpname=Gold,vcenter=vc1,vmname=db\\ 1',
-    });
+    expect(entities[0].tags).toBe(
+      ',clustername=c1,dcname=dc1,esxhostname=esx1,moid=vm-1,rpname=Gold,vcenter=vc1,vmname=db\\ 1',
+    );
     expect(entities.map((e) => e.bootTime)).toEqual([1_700_000_000, null, null, null, null]);
   });
 
   it('splits the entities of a kind between the members of a group count without overlap or gap', () => {
     const vms = Array.from({ length: 100 }, (_, i) => ({ ...inventory.vms[0], moref: `vm-${i}` }));
-    const many = allEntities({ ...inventory, vms }, 'vc1');
+    const many = allEntities({ ...inventory, vms }, 'vc1', 'vcc');
     const none = { include: [], exclude: [] };
     const owned = [[0], [1], [2]].map((indices) =>
       ownedEntities(many, ['vm'], indices, 3, none).map((e) => e.moref),

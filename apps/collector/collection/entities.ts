@@ -1,5 +1,5 @@
 import { owns } from '@vcc/sharding';
-import { entityTags, type EntityKind, type EntityTags, type Inventory } from '@vcc/vsphere';
+import { entityTags, type EntityKind, type EntityTags, type Inventory, type LineSchema } from '@vcc/vsphere';
 
 /** An entity this collector queries, with its line-protocol tags rendered once. */
 export interface CollectEntity {
@@ -44,8 +44,24 @@ function joinPath(...parts: (string | null)[]): string {
   return `/${parts.filter((p) => p !== null && p !== '').join('/')}`;
 }
 
+/**
+ * The tags of one entity in a schema. Telegraf's (populateTags and getVMs in
+ * plugins/inputs/vsphere/endpoint.go): `vcenter`, `moid`, `source` (the entity's name), the name
+ * under its kind's key (vmname, esxhostname, clustername, dsname), the parent's name (a VM's
+ * esxhostname, a host's clustername, a cluster's dcname), `dcname`, and on VMs clustername, rpname,
+ * `guest` (config.guestId without its "Guest" suffix, cleanGuestID) and `uuid` (config.uuid).
+ * vcc's has no source, guest or uuid.
+ */
+function tagsFor(
+  schema: LineSchema,
+  tags: Record<string, string | null>,
+  telegrafOnly: Record<string, string | null>,
+): EntityTags {
+  return entityTags(schema === 'telegraf' ? { ...tags, ...telegrafOnly } : tags);
+}
+
 /** Every entity of the inventory that can have performance data, with its tags and inventory path. */
-export function allEntities(inventory: Inventory, vcenter: string): CollectEntity[] {
+export function allEntities(inventory: Inventory, vcenter: string, schema: LineSchema): CollectEntity[] {
   const entities: CollectEntity[] = [];
   const bootTime = (moref: string): number | null => {
     const ms = inventory.bootTimeByMoref.get(moref);
@@ -60,15 +76,23 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       type: 'VirtualMachine',
       path: joinPath(vm.datacenterName, 'vm', vm.folderPath, vm.name),
       bootTime: bootTime(vm.moref),
-      tags: entityTags({
-        vcenter,
-        moid: vm.moref,
-        vmname: vm.name,
-        dcname: vm.datacenterName,
-        clustername: vm.clusterName,
-        esxhostname: vm.hostName,
-        rpname: vm.resourcePoolName,
-      }),
+      tags: tagsFor(
+        schema,
+        {
+          vcenter,
+          moid: vm.moref,
+          vmname: vm.name,
+          dcname: vm.datacenterName,
+          clustername: vm.clusterName,
+          esxhostname: vm.hostName,
+          rpname: vm.resourcePoolName,
+        },
+        {
+          source: vm.name,
+          guest: inventory.guestIdByMoref.get(vm.moref)?.replace(/Guest$/, '') ?? null,
+          uuid: vm.uuid,
+        },
+      ),
     });
   }
   for (const host of inventory.hosts) {
@@ -79,13 +103,17 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       type: 'HostSystem',
       path: joinPath(host.datacenterName, 'host', host.clusterName, host.name),
       bootTime: bootTime(host.moref),
-      tags: entityTags({
-        vcenter,
-        moid: host.moref,
-        esxhostname: host.name,
-        dcname: host.datacenterName,
-        clustername: host.clusterName,
-      }),
+      tags: tagsFor(
+        schema,
+        {
+          vcenter,
+          moid: host.moref,
+          esxhostname: host.name,
+          dcname: host.datacenterName,
+          clustername: host.clusterName,
+        },
+        { source: host.name },
+      ),
     });
   }
   for (const cluster of inventory.clusters) {
@@ -95,12 +123,11 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       type: 'ClusterComputeResource',
       path: joinPath(cluster.datacenterName, 'host', cluster.name),
       bootTime: null,
-      tags: entityTags({
-        vcenter,
-        moid: cluster.moref,
-        clustername: cluster.name,
-        dcname: cluster.datacenterName,
-      }),
+      tags: tagsFor(
+        schema,
+        { vcenter, moid: cluster.moref, clustername: cluster.name, dcname: cluster.datacenterName },
+        { source: cluster.name },
+      ),
     });
   }
   for (const datastore of inventory.datastores) {
@@ -110,12 +137,11 @@ export function allEntities(inventory: Inventory, vcenter: string): CollectEntit
       type: 'Datastore',
       path: joinPath(datastore.datacenterName, 'datastore', datastore.name),
       bootTime: null,
-      tags: entityTags({
-        vcenter,
-        moid: datastore.moref,
-        dsname: datastore.name,
-        dcname: datastore.datacenterName,
-      }),
+      tags: tagsFor(
+        schema,
+        { vcenter, moid: datastore.moref, dsname: datastore.name, dcname: datastore.datacenterName },
+        { source: datastore.name },
+      ),
     });
   }
   return entities;

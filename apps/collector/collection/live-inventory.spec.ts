@@ -42,14 +42,14 @@ const vms = (live: LiveInventory) =>
 
 describe('LiveInventory', () => {
   it('knows nothing of when entities of the first read appeared', () => {
-    const live = new LiveInventory('vc');
+    const live = new LiveInventory('vc', 'vcc');
     live.replace([...tree, vm('vm-1', 'poweredOn')], 1000);
     expect(vms(live)).toEqual(['vm-1:/dc/vm/name-vm-1:null']);
     expect([...live.appearedAt]).toEqual([]);
   });
 
   it('applies objects read again: a VM powered on appears, with its boot time; one removed goes', () => {
-    const live = new LiveInventory('vc');
+    const live = new LiveInventory('vc', 'vcc');
     live.replace([...tree, vm('vm-1', 'poweredOn'), vm('vm-2', 'poweredOff')], 1000);
     const unknown = live.update(
       [ref('VirtualMachine', 'vm-2'), ref('VirtualMachine', 'vm-1')],
@@ -63,7 +63,7 @@ describe('LiveInventory', () => {
   });
 
   it('keeps when an entity appeared across later reads, and forgets it once the entity is gone', () => {
-    const live = new LiveInventory('vc');
+    const live = new LiveInventory('vc', 'vcc');
     live.replace([...tree], 1000);
     live.update([ref('VirtualMachine', 'vm-3')], [vm('vm-3', 'poweredOn')], 1020);
     live.replace([...tree, vm('vm-3', 'poweredOn'), vm('vm-4', 'poweredOn')], 1600);
@@ -76,7 +76,7 @@ describe('LiveInventory', () => {
   });
 
   it('names the objects a changed object refers to that it does not hold yet, and resolves them once read', () => {
-    const live = new LiveInventory('vc');
+    const live = new LiveInventory('vc', 'vcc');
     live.replace([...tree], 1000);
     const created = vm('vm-5', 'poweredOn', {
       parent: ref('Folder', 'group-v9'),

@@ -1,4 +1,10 @@
-import { buildInventory, type Inventory, type MoRef, type ObjectContent } from '@vcc/vsphere';
+import {
+  buildInventory,
+  type Inventory,
+  type LineSchema,
+  type MoRef,
+  type ObjectContent,
+} from '@vcc/vsphere';
 import { allEntities, type CollectEntity } from './entities';
 
 /** Properties that name another inventory object the inventory needs to resolve names and paths. */
@@ -15,7 +21,10 @@ export class LiveInventory {
   private readonly appearedAtByMoref = new Map<string, number>();
   private built?: { inventory: Inventory; entities: CollectEntity[] };
 
-  constructor(private readonly vcenter: string) {}
+  constructor(
+    private readonly vcenter: string,
+    private readonly schema: LineSchema,
+  ) {}
 
   /** Replaces every object with those of a full read. */
   replace(objects: readonly ObjectContent[], nowSeconds: number): void {
@@ -64,7 +73,7 @@ export class LiveInventory {
   private rebuild(nowSeconds: number): void {
     const before = this.built ? new Set(this.built.entities.map((e) => e.moref)) : undefined;
     const inventory = buildInventory([...this.objectsByMoref.values()]);
-    const entities = allEntities(inventory, this.vcenter);
+    const entities = allEntities(inventory, this.vcenter, this.schema);
     const now = new Set(entities.map((e) => e.moref));
     for (const moref of this.appearedAtByMoref.keys())
       if (!now.has(moref)) this.appearedAtByMoref.delete(moref);

@@ -4,7 +4,9 @@ import {
   QueryPerfExecutor,
   VimFaultError,
   counterFields,
+  type CounterField,
   type EntityKind,
+  type LineSchema,
   type PerfCounter,
   type PreparedQueryPerf,
   type QueryPerfTaskResult,
@@ -51,6 +53,7 @@ export interface CollectorLimits {
   delayBetweenRequestsMs: number;
   historicalLookbackIntervals: number;
   realtimeRetentionSeconds: number;
+  schema: LineSchema;
 }
 
 interface PreparedRequest {
@@ -308,12 +311,10 @@ export class PerfCollector {
     });
   }
 
-  private readonly fieldTables = new Map<string, Map<number, { measurement: string; field: string }>>();
+  private readonly fieldTables = new Map<string, Map<number, CounterField>>();
 
-  private fieldsFor(
-    request: PlannedRequest,
-  ): Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> {
-    const fields: Partial<Record<EntityKind, Map<number, { measurement: string; field: string }>>> = {};
+  private fieldsFor(request: PlannedRequest): Partial<Record<EntityKind, Map<number, CounterField>>> {
+    const fields: Partial<Record<EntityKind, Map<number, CounterField>>> = {};
     for (const entity of request.entities) fields[entity.kind] ??= this.fieldTables.get(entity.kind);
     return fields;
   }
@@ -340,7 +341,7 @@ export class PerfCollector {
           `${assignment.vcenter.name} has no counters ${unknown.join(', ')} for ${kind}; they are skipped`,
         );
       countersByKind.set(kind, counters);
-      this.fieldTables.set(kind, counterFields(kind, counters));
+      this.fieldTables.set(kind, counterFields(kind, counters, this.limits.schema));
     }
     const key = [
       schedule,

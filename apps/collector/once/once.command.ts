@@ -25,7 +25,9 @@ export function applyOnceFlags(config: CollectorConfig, flags: FlagValues): void
   if (typeof flags.vcenter === 'string') config.once.url = flags.vcenter;
   if (typeof flags.username === 'string') config.once.username = flags.username;
   if (flags.insecure === true) config.once.insecure = true;
-  if (typeof flags.output === 'string') config.sinks.push({ type: 'file', path: flags.output });
+  // The file takes the other sinks' schema: one for all (lines are written once).
+  if (typeof flags.output === 'string')
+    config.sinks.push({ type: 'file', path: flags.output, schema: config.sinks[0]?.schema ?? 'telegraf' });
 }
 
 /**

@@ -50,6 +50,23 @@ describe('PrometheusSink', () => {
     });
   });
 
+  it("reads Telegraf's schema: the instance under its group's tag, instance-total as the aggregate, floats", async () => {
+    const registry = new Registry();
+    const sink = new PrometheusSink(registry);
+    await sink.write(
+      batch(
+        `vsphere_vm_cpu,cpu=instance-total,${VM},source=db\\ 01 usage_average=21.5,usagemhz_average=861i 1795347240`,
+        `vsphere_vm_virtualDisk,${VM.replace(',moid', ',disk=scsi0:1,moid')},source=db\\ 01 write_average=120i 1795347240`,
+      ),
+    );
+    expect(await scrape(registry)).toEqual({
+      [`vsphere_vm_cpu_usage_average{${VM_LABELS}}`]: 21.5,
+      [`vsphere_vm_cpu_usagemhz_average{${VM_LABELS}}`]: 861,
+      [`vsphere_vm_virtualDisk_write_average{${VM_LABELS.replace(',vcenter', ',instance="scsi0:1",vcenter')}}`]: 120,
+      [`vcenter_vm_disk_write_throughput_mbps{${VM_LABELS}}`]: 120 / 1024,
+    });
+  });
+
   it("sums zROC's write IOPS and MB/s over a VM's disks and averages their latency, at the VM's newest sample time", async () => {
     const registry = new Registry();
     const sink = new PrometheusSink(registry);

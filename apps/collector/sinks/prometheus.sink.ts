@@ -17,7 +17,19 @@ const TAG_TO_LABEL: Record<string, Label> = {
   esxhostname: 'host',
   vmname: 'vm_name',
   instance: 'instance',
+  // Telegraf's schema tags the instance by counter group (libs/vsphere/perf/measurements.ts).
+  cpu: 'instance',
+  disk: 'instance',
+  interface: 'instance',
+  lun: 'instance',
+  adapter: 'instance',
+  path: 'instance',
+  resource: 'instance',
+  module: 'instance',
 };
+
+/** Telegraf's instance tag value for the aggregate, which the exporter labels with an empty instance as vcc's schema does. */
+const TELEGRAF_AGGREGATE = 'instance-total';
 
 /** Series not written for this long are dropped, so deleted VMs do not linger. */
 const STALE_AFTER_MS = 15 * 60_000;
@@ -178,7 +190,7 @@ export class PrometheusSink implements Sink {
 /** Metric names by measurement and field key, so that a scrape does not rebuild them per series. */
 const metricNames = new Map<string, Map<string, string>>();
 
-/** `<measurement>_<field>` → value for each field of the line. Fields are integers (`123i`). */
+/** `<measurement>_<field>` → value for each field of the line: integers (`123i`) or, in Telegraf's schema, floats. */
 function fieldValues(line: Pick<LatestLine, 'measurement' | 'fields'>): [string, number][] {
   let names = metricNames.get(line.measurement);
   if (names === undefined) metricNames.set(line.measurement, (names = new Map()));
@@ -230,7 +242,7 @@ function parseSeriesKey(key: string): Pick<LatestLine, 'measurement' | 'labels'>
     const [name, value] = splitUnescaped(tag, '=');
     if (name === 'moid' && isVm) labels.vm_moref = unescape(value);
     const label = TAG_TO_LABEL[name];
-    if (label) labels[label] = unescape(value);
+    if (label) labels[label] = label === 'instance' && value === TELEGRAF_AGGREGATE ? '' : unescape(value);
   }
   return { measurement: unescape(measurement), labels };
 }

@@ -76,6 +76,7 @@ function session(): VcenterSession {
     timeoutMs: 1000,
     inventoryTtlMs: 600_000,
     maxObjects: 1000,
+    schema: 'vcc',
     observer: {},
   });
 }

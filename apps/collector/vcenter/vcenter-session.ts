@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   VsphereClient,
   type Inventory,
+  type LineSchema,
   type MoRef,
   type PerfCounterCatalog,
   type SessionObserver,
@@ -15,6 +16,8 @@ export interface VcenterSessionOptions {
   timeoutMs: number;
   inventoryTtlMs: number;
   maxObjects: number;
+  /** The shape of the lines, which decides the entities' tags. */
+  schema: LineSchema;
   observer: SessionObserver & { connectFailed?(error: unknown): void };
 }
 
@@ -56,7 +59,7 @@ export class VcenterSession {
     readonly connection: VcenterConnection,
     private readonly options: VcenterSessionOptions,
   ) {
-    this.live = new LiveInventory(connection.name);
+    this.live = new LiveInventory(connection.name, options.schema);
   }
 
   /** Whether this session still matches the vCenter the controller assigns (credentials may change). */

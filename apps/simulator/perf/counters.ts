@@ -11,9 +11,10 @@ import type { EntityKind } from '../inventory/inventory.model';
  * - virtualDisk: one per virtual disk ("scsi0:0"…) and no aggregate, as vCenter
  * - datastore: one per datastore (its VMFS UUID) and no aggregate
  * - lun / lunAndAggregate: one per datastore LUN ("naa.…"), with or without ""
+ * - adapter: one per host storage adapter ("vmhba0"…) and no aggregate
  */
 export type InstanceMode =
-  'aggregate' | 'cpu' | 'nic' | 'virtualDisk' | 'datastore' | 'lun' | 'lunAndAggregate';
+  'aggregate' | 'cpu' | 'nic' | 'virtualDisk' | 'datastore' | 'lun' | 'lunAndAggregate' | 'adapter';
 
 /** Entity types with performance data, by the kind of record behind them. */
 export type PerfEntityKind = 'vm' | 'host' | 'cluster' | 'datastore';
@@ -85,6 +86,15 @@ const ROWS: Row[] = [
   [148, 'net', 'received', 'average', 'kiloBytesPerSecond', 'rate', 2, 3, { vm: 'nic', host: 'nic' }],
   [149, 'net', 'transmitted', 'average', 'kiloBytesPerSecond', 'rate', 2, 3, { vm: 'nic', host: 'nic' }],
   [152, 'net', 'throughput.usage', 'average', 'kiloBytesPerSecond', 'rate', 4, 4, { cluster: 'aggregate' }],
+  [68, 'mem', 'state', 'latest', 'number', 'absolute', 2, 3, { host: 'aggregate' }],
+  [155, 'sys', 'uptime', 'latest', 'second', 'absolute', 1, 3, { vm: 'aggregate', host: 'aggregate' }],
+  [157, 'power', 'power', 'average', 'watt', 'rate', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
+  [162, 'storageAdapter', 'numberReadAveraged', 'average', 'number', 'rate', 2, 2, { host: 'adapter' }],
+  [163, 'storageAdapter', 'numberWriteAveraged', 'average', 'number', 'rate', 2, 2, { host: 'adapter' }],
+  [164, 'storageAdapter', 'read', 'average', 'kiloBytesPerSecond', 'rate', 2, 2, { host: 'adapter' }],
+  [165, 'storageAdapter', 'write', 'average', 'kiloBytesPerSecond', 'rate', 2, 2, { host: 'adapter' }],
+  [166, 'storageAdapter', 'totalReadLatency', 'average', 'millisecond', 'absolute', 2, 2, { host: 'adapter' }],
+  [167, 'storageAdapter', 'totalWriteLatency', 'average', 'millisecond', 'absolute', 2, 2, { host: 'adapter' }],
   [171, 'virtualDisk', 'numberReadAveraged', 'average', 'number', 'rate', 1, 3, { vm: 'virtualDisk' }],
   [172, 'virtualDisk', 'numberWriteAveraged', 'average', 'number', 'rate', 1, 3, { vm: 'virtualDisk' }],
   [173, 'virtualDisk', 'read', 'average', 'kiloBytesPerSecond', 'rate', 2, 2, { vm: 'virtualDisk' }],
@@ -112,15 +122,26 @@ const ROWS: Row[] = [
   [396, 'cpu', 'latency', 'average', 'percent', 'rate', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
   [398, 'cpu', 'demand', 'average', 'megaHertz', 'absolute', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
   [399, 'cpu', 'costop', 'summation', 'millisecond', 'delta', 2, 3, { vm: 'cpu', host: 'aggregate' }],
+  [402, 'cpu', 'run', 'summation', 'millisecond', 'delta', 2, 3, { vm: 'cpu' }],
   [404, 'cpu', 'readiness', 'average', 'percent', 'rate', 4, 4, { vm: 'cpu', host: 'aggregate' }],
+  [406, 'mem', 'swapin', 'average', 'kiloBytes', 'absolute', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
+  [410, 'mem', 'swapout', 'average', 'kiloBytes', 'absolute', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
   [419, 'mem', 'totalCapacity', 'average', 'megaBytes', 'absolute', 2, 3, { host: 'aggregate' }],
   [422, 'mem', 'latency', 'average', 'percent', 'absolute', 2, 3, { vm: 'aggregate', host: 'aggregate' }],
   [423, 'mem', 'entitlement', 'average', 'kiloBytes', 'absolute', 2, 3, { vm: 'aggregate' }],
+  [447, 'disk', 'deviceReadLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
+  [448, 'disk', 'kernelReadLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
+  [449, 'disk', 'totalReadLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
+  [451, 'disk', 'deviceWriteLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
+  [452, 'disk', 'kernelWriteLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
+  [453, 'disk', 'totalWriteLatency', 'average', 'millisecond', 'absolute', 2, 3, { host: 'lun' }],
   [455, 'disk', 'deviceLatency', 'average', 'millisecond', 'absolute', 1, 3, { host: 'lun' }],
   [460, 'net', 'droppedRx', 'summation', 'number', 'delta', 2, 3, { vm: 'nic', host: 'nic' }],
   [461, 'net', 'droppedTx', 'summation', 'number', 'delta', 2, 3, { vm: 'nic', host: 'nic' }],
   [462, 'net', 'bytesRx', 'average', 'kiloBytesPerSecond', 'rate', 2, 3, { vm: 'nic', host: 'nic' }],
   [463, 'net', 'bytesTx', 'average', 'kiloBytesPerSecond', 'rate', 2, 3, { vm: 'nic', host: 'nic' }],
+  [468, 'net', 'errorsRx', 'summation', 'number', 'delta', 2, 3, { host: 'nic' }],
+  [469, 'net', 'errorsTx', 'summation', 'number', 'delta', 2, 3, { host: 'nic' }],
 ];
 
 export const COUNTERS: readonly PerfCounter[] = ROWS.map(
@@ -310,6 +331,68 @@ export const NAME_INFO: Readonly<Record<string, [label: string, summary: string]
   'virtualDisk.totalReadLatency': ['Read latency', 'The average time a read from the virtual disk takes'],
   'virtualDisk.totalWriteLatency': ['Write latency', 'The average time a write to the virtual disk takes'],
   'virtualDisk.write': ['Write rate', 'Rate of writing data to the virtual disk'],
+  'mem.state': [
+    'State',
+    'One of four threshold levels representing the percentage of free memory on the host',
+  ],
+  'mem.swapin': [
+    'Swap in',
+    'Amount of guest physical memory that is swapped in from the swap space since the virtual machine has been powered on',
+  ],
+  'mem.swapout': [
+    'Swap out',
+    'Amount of guest physical memory that is swapped out from the virtual machine to its swap space since it has been powered on',
+  ],
+  'sys.uptime': ['Uptime', 'Total time elapsed, in seconds, since last system startup'],
+  'power.power': ['Usage', 'Current power usage'],
+  'storageAdapter.numberReadAveraged': [
+    'Average read requests per second',
+    'Average number of read commands issued per second by the storage adapter during the collection interval',
+  ],
+  'storageAdapter.numberWriteAveraged': [
+    'Average write requests per second',
+    'Average number of write commands issued per second by the storage adapter during the collection interval',
+  ],
+  'storageAdapter.read': ['Read rate', 'Rate of reading data by the storage adapter'],
+  'storageAdapter.write': ['Write rate', 'Rate of writing data by the storage adapter'],
+  'storageAdapter.totalReadLatency': ['Read latency', 'The average time a read by the storage adapter takes'],
+  'storageAdapter.totalWriteLatency': [
+    'Write latency',
+    'The average time a write by the storage adapter takes',
+  ],
+  'cpu.run': ['Run', 'Time the virtual machine is scheduled to run'],
+  'disk.deviceReadLatency': [
+    'Physical device read latency',
+    'Average amount of time, in milliseconds, to read from the physical device',
+  ],
+  'disk.kernelReadLatency': [
+    'Kernel read latency',
+    'Average amount of time, in milliseconds, spent by VMkernel to process each SCSI read command',
+  ],
+  'disk.totalReadLatency': [
+    'Read latency',
+    'Average amount of time taken during the collection interval to process a SCSI read command issued from the guest OS to the virtual machine',
+  ],
+  'disk.deviceWriteLatency': [
+    'Physical device write latency',
+    'Average amount of time, in milliseconds, to write to the physical device',
+  ],
+  'disk.kernelWriteLatency': [
+    'Kernel write latency',
+    'Average amount of time, in milliseconds, spent by VMkernel to process each SCSI write command',
+  ],
+  'disk.totalWriteLatency': [
+    'Write latency',
+    'Average amount of time taken during the collection interval to process a SCSI write command issued by the guest OS to the virtual machine',
+  ],
+  'net.errorsRx': [
+    'Receive packet errors',
+    'Number of packets with errors received during the sampling interval',
+  ],
+  'net.errorsTx': [
+    'Transmit packet errors',
+    'Number of packets with errors transmitted during the sampling interval',
+  ],
   'virtualDisk.writeOIO': [
     'Average number of outstanding write requests',
     'Average number of outstanding write requests to the virtual disk during the collection interval',
@@ -321,6 +404,9 @@ export const GROUP_INFO: Readonly<Record<string, [label: string, summary: string
   disk: ['Disk', 'Disk'],
   mem: ['Memory', 'Memory'],
   net: ['Network', 'Network'],
+  power: ['Power', 'Power'],
+  storageAdapter: ['Storage adapter', 'Storage adapter'],
+  sys: ['System', 'System'],
   virtualDisk: ['Virtual disk', 'Virtual disk'],
 };
 export const UNIT_INFO: Readonly<Record<string, [label: string, summary: string]>> = {
@@ -331,4 +417,6 @@ export const UNIT_INFO: Readonly<Record<string, [label: string, summary: string]
   millisecond: ['ms', 'Millisecond'],
   number: ['num', 'Number'],
   percent: ['%', 'Percentage'],
+  second: ['s', 'Second'],
+  watt: ['W', 'Watt'],
 };

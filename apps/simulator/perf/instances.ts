@@ -21,6 +21,8 @@ export function deviceInstances(record: EntityRecord, mode: InstanceMode, invent
       return record.kind === 'VirtualMachine' ? record.disks.map((disk) => `scsi0:${disk.unitNumber}`) : [];
     case 'datastore':
       return datastoresOf(record).map((moref) => inventory.require(moref, 'Datastore').uuid);
+    case 'adapter':
+      return record.kind === 'HostSystem' ? STORAGE_ADAPTERS : [];
     case 'lun':
     case 'lunAndAggregate':
       return datastoresOf(record).map((moref) => lunName(inventory.require(moref, 'Datastore').uuid));
@@ -40,6 +42,9 @@ export function expandInstance(
   if (requested === '') return hasAggregate(mode) ? [''] : [];
   return instances.includes(requested) ? [requested] : [];
 }
+
+/** Every simulated host has a local SAS controller and one HBA, named as ESXi names them. */
+const STORAGE_ADAPTERS = ['vmhba0', 'vmhba1'];
 
 /** The canonical name of the LUN behind a VMFS datastore, as host disk counters name their instances. */
 export function lunName(datastoreUuid: string): string {

@@ -78,6 +78,11 @@ function profileOf(counter: string): Profile {
       return { min: 1024, max: 524_288, daily: 0.05, noise: 0.02, cap: NO_CAP };
     case 'kiloBytesPerSecond':
       return { min: 5, max: 40_000, daily: 0.5, noise: 0.6, cap: NO_CAP };
+    case 'second':
+      // Uptime: days to months, barely moving within a day.
+      return { min: 86_400, max: 8_640_000, daily: 0, noise: 0, cap: NO_CAP };
+    case 'watt':
+      return { min: 20, max: 600, daily: 0.3, noise: 0.1, cap: NO_CAP };
     case 'microsecond':
       return { min: 200, max: 20_000, daily: 0.3, noise: 0.5, cap: NO_CAP };
     case 'millisecond':

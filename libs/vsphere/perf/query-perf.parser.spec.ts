@@ -6,15 +6,22 @@ import { QueryPerfParser, type CounterField, type EntityOutput } from './query-p
 
 const fixture = (name: string): string => readFileSync(join(__dirname, '../fixtures', name), 'utf8');
 
+/** A counter in vcc's schema: these tests are about the parser, the schemas have their own (telegraf-schema.spec.ts). */
+const vcc = (measurement: string, field: string): CounterField => ({
+  measurement,
+  field,
+  instanceKeys: ['instance'],
+  aggregate: '',
+  percent: false,
+  unbracket: false,
+});
 const vmFields = new Map<number, CounterField>([
-  [2, { measurement: 'vsphere_vm_cpu', field: 'usage_average' }],
-  [6, { measurement: 'vsphere_vm_cpu', field: 'usagemhz_average' }],
-  [24, { measurement: 'vsphere_vm_mem', field: 'usage_average' }],
-  [173, { measurement: 'vsphere_vm_virtualDisk', field: 'numberWriteAveraged_average' }],
+  [2, vcc('vsphere_vm_cpu', 'usage_average')],
+  [6, vcc('vsphere_vm_cpu', 'usagemhz_average')],
+  [24, vcc('vsphere_vm_mem', 'usage_average')],
+  [173, vcc('vsphere_vm_virtualDisk', 'numberWriteAveraged_average')],
 ]);
-const hostFields = new Map<number, CounterField>([
-  [2, { measurement: 'vsphere_host_cpu', field: 'usage_average' }],
-]);
+const hostFields = new Map<number, CounterField>([[2, vcc('vsphere_host_cpu', 'usage_average')]]);
 const entities = new Map<string, EntityOutput>([
   ['vm-42', { tags: entityTags({ vcenter: 'vc1', moid: 'vm-42', vmname: 'db 01' }), fields: vmFields }],
   ['vm-61', { tags: entityTags({ vcenter: 'vc1', moid: 'vm-61', vmname: 'web' }), fields: vmFields }],

@@ -1,12 +1,20 @@
-import { lineHead, type EntityTags } from '../line-protocol';
+import { escapeTag, lineHead, tagSlots, type EntityTags, type TagSlots } from '../line-protocol';
 import { VimFaultError } from '../soap/vim-fault.error';
 
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 
-/** Where a counter's values go: an escaped measurement and field key, e.g. vsphere_vm_cpu / usage_average. */
+/** Where a counter's values go (see counterField): an escaped measurement and field key, e.g. vsphere_vm_cpu / usage_average. */
 export interface CounterField {
   measurement: string;
   field: string;
+  /** The tag keys a series' instance is written under, sorted (Telegraf writes datastore instances twice). */
+  instanceKeys: string[];
+  /** The instance tag value of the aggregate series (instance ""); '' writes no instance tag. */
+  aggregate: string;
+  /** Values are hundredths of a percent, written as a float divided by 100, a percentage (Telegraf's 21.5 for 2150). */
+  percent: boolean;
+  /** The instance loses an enclosing "<" and ">" (Telegraf's disk tag). */
+  unbracket: boolean;
 }
 
 /** What the parser knows about each entity of a chunk, prepared once per chunk. */
@@ -38,6 +46,9 @@ export interface QueryPerfParseResult {
 interface FieldTarget {
   measurement: string;
   key: Buffer;
+  field: CounterField;
+  /** Counters with the same instance tagging share it, so that their series of one instance share lines. */
+  tagging: string;
 }
 
 interface Series {
@@ -97,6 +108,8 @@ const SPACE = 32;
 const COMMA = 44;
 /** Line protocol's integer marker, `i`. */
 const INTEGER_SUFFIX = 105;
+const ZERO = 48;
+const DOT = 46;
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -493,7 +506,12 @@ export class QueryPerfParser {
       targets = new Map(
         [...fields].map(([counterId, f]) => [
           counterId,
-          { measurement: f.measurement, key: Buffer.from(`${f.field}=`) },
+          {
+            measurement: f.measurement,
+            key: Buffer.from(`${f.field}=`),
+            field: f,
+            tagging: `${f.instanceKeys.join(',')}|${f.aggregate}|${f.unbracket}`,
+          },
         ]),
       );
       this.targets.set(fields, targets);
@@ -510,7 +528,7 @@ export class QueryPerfParser {
     }
     const targets = this.targetsOf(entity.fields);
     const sampleCount = this.timestamps.length;
-    const groups: { measurement: string; instance: string; keys: Buffer[]; series: Series[] }[] = [];
+    const groups: { target: FieldTarget; instance: string; targets: FieldTarget[]; series: Series[] }[] = [];
     for (let s = 0; s < this.seriesCount; s++) {
       const series = this.seriesList[s];
       const target = targets.get(series.counterId);
@@ -524,21 +542,36 @@ export class QueryPerfParser {
       }
       let group: (typeof groups)[number] | undefined;
       for (const g of groups)
-        if (g.measurement === target.measurement && g.instance === series.instance) group = g;
+        if (
+          g.target.measurement === target.measurement &&
+          g.target.tagging === target.tagging &&
+          g.instance === series.instance
+        )
+          group = g;
       if (!group) {
-        group = { measurement: target.measurement, instance: series.instance, keys: [], series: [] };
+        group = { target, instance: series.instance, targets: [], series: [] };
         groups.push(group);
       }
-      group.keys.push(target.key);
+      group.targets.push(target);
       group.series.push(series);
     }
     let newest = this.result.lastSampleByEntity[this.moid] ?? -Infinity;
+    let slots: TagSlots | undefined;
     for (const group of groups) {
-      const line = this.emitGroup(
-        lineHead(group.measurement, entity.tags, group.instance),
-        group.keys,
-        group.series,
-      );
+      const field = group.target.field;
+      const instance = group.instance === '' ? field.aggregate : group.instance;
+      let head = group.target.measurement + entity.tags;
+      if (instance !== '') {
+        const value = escapeTag(field.unbracket ? instance.replace(/^<|>$/g, '') : instance);
+        slots ??= tagSlots(entity.tags);
+        head = lineHead(
+          group.target.measurement,
+          entity.tags,
+          slots,
+          field.instanceKeys.map((key) => [key, value] as const),
+        );
+      }
+      const line = this.emitGroup(head, group.targets, group.series);
       if (line > newest) newest = line;
     }
     if (newest > -Infinity) this.result.lastSampleByEntity[this.moid] = newest;
@@ -546,10 +579,10 @@ export class QueryPerfParser {
 
   /**
    * Writes the lines of one measurement and instance: `<head> <key>=<value>i,… <seconds>\n` for every
-   * sample with a value, the value bytes copied as vCenter wrote them. Returns the newest sample
-   * time written, or -Infinity.
+   * sample with a value, the value bytes copied as vCenter wrote them (percentages as
+   * `<value / 100>`, a float). Returns the newest sample time written, or -Infinity.
    */
-  private emitGroup(head: string, keys: Buffer[], series: Series[]): number {
+  private emitGroup(head: string, targets: FieldTarget[], series: Series[]): number {
     const values = this.workspace.values;
     const bounds = this.valueBounds;
     const headLength = Buffer.byteLength(head);
@@ -558,7 +591,8 @@ export class QueryPerfParser {
       const { firstValue, valueCount } = series[s];
       if (valueCount === 0) continue;
       const valueBytes = bounds[(firstValue + valueCount) * 2 - 1] - bounds[firstValue * 2];
-      room += valueCount * (keys[s].length + 2) + valueBytes;
+      // A percentage may take a "0." more than its digits; an integer takes its "i".
+      room += valueCount * (targets[s].key.length + 4) + valueBytes;
     }
     for (const ending of this.timestampEndings) room += headLength + 1 + ending.length;
     this.reserveOut(room);
@@ -583,10 +617,14 @@ export class QueryPerfParser {
         // vCenter writes -1 where it has no sample; values are integers, so a sign means no data.
         if (start === end || values[start] === MINUS) continue;
         out[at++] = fields === 0 ? SPACE : COMMA;
-        const key = keys[s];
+        const target = targets[s];
+        const key = target.key;
         for (let k = 0; k < key.length; k++) out[at++] = key[k];
-        for (let k = start; k < end; k++) out[at++] = values[k];
-        out[at++] = INTEGER_SUFFIX;
+        if (target.field.percent) at = writeHundredths(out, at, values, start, end);
+        else {
+          for (let k = start; k < end; k++) out[at++] = values[k];
+          out[at++] = INTEGER_SUFFIX;
+        }
         fields++;
       }
       if (fields === 0) {
@@ -611,6 +649,31 @@ export class QueryPerfParser {
     workspace.out.copy(grown, 0, 0, this.outLength);
     workspace.out = grown;
   }
+}
+
+/**
+ * Writes the unsigned integer `digits[start, end)` divided by 100 as the shortest decimal, e.g. 2150
+ * → 21.5, 5 → 0.05, 300 → 3: exact, by moving the decimal point, and the same number Go's
+ * float64(v) / 100 prints as (a correctly rounded division lands on the double nearest the decimal).
+ * Returns the index after it.
+ */
+function writeHundredths(out: Buffer, at: number, digits: Buffer, start: number, end: number): number {
+  let first = start;
+  while (first < end - 1 && digits[first] === ZERO) first++;
+  const length = end - first;
+  if (length <= 2) out[at++] = ZERO;
+  else for (let k = first; k < end - 2; k++) out[at++] = digits[k];
+  const tens = length >= 2 ? digits[end - 2] : ZERO;
+  const ones = digits[end - 1];
+  if (ones !== ZERO) {
+    out[at++] = DOT;
+    out[at++] = tens;
+    out[at++] = ones;
+  } else if (tens !== ZERO) {
+    out[at++] = DOT;
+    out[at++] = tens;
+  }
+  return at;
 }
 
 /** The id of the element named by `input[start, end)`, OTHER when the parser does not act on it. */

@@ -27,10 +27,10 @@ export interface QueryPerfTask {
    * then the task only parses.
    */
   response?: Uint8Array;
-  /** [moref, kind, tags before `instance`, tags after it] for every entity of the request. */
-  entities: [string, EntityKind, string, string][];
-  /** Per kind, [counterId, measurement, field] for every counter asked for. */
-  fields: Partial<Record<EntityKind, [number, string, string][]>>;
+  /** [moref, kind, tags] for every entity of the request. */
+  entities: [string, EntityKind, string][];
+  /** Per kind, [counterId, where its values go] for every counter asked for. */
+  fields: Partial<Record<EntityKind, [number, CounterField][]>>;
 }
 
 export interface QueryPerfTaskResult extends QueryPerfParseResult {
@@ -58,13 +58,13 @@ function agentFor(task: QueryPerfTask): HttpAgent | HttpsAgent {
 
 function entityOutputs(task: QueryPerfTask): Map<string, EntityOutput> {
   const fieldsByKind = new Map<EntityKind, Map<number, CounterField>>();
-  for (const [kind, rows] of Object.entries(task.fields) as [EntityKind, [number, string, string][]][]) {
-    fieldsByKind.set(kind, new Map(rows.map(([key, measurement, field]) => [key, { measurement, field }])));
+  for (const [kind, rows] of Object.entries(task.fields) as [EntityKind, [number, CounterField][]][]) {
+    fieldsByKind.set(kind, new Map(rows));
   }
   return new Map(
-    task.entities.map(([moref, kind, beforeInstance, afterInstance]) => [
+    task.entities.map(([moref, kind, tags]) => [
       moref,
-      { tags: { beforeInstance, afterInstance }, fields: fieldsByKind.get(kind) ?? new Map() },
+      { tags, fields: fieldsByKind.get(kind) ?? new Map() },
     ]),
   );
 }
