@@ -73,9 +73,12 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       inventoryTtlMs: Number.MAX_SAFE_INTEGER,
       writerObserver: {
         written: (sink, lines) => writtenBySink.set(sink, writtenBySink.get(sink)! + lines),
-        failed: (sink, lines, error, retryIn) =>
+        failed: (sink, lines, error, retryIn, firstLine) =>
           retryIn === undefined
-            ? logger.error({ context: 'Once' }, `${sink} refused ${lines} lines, dropped: ${error.message}`)
+            ? logger.error(
+                { context: 'Once' },
+                `${sink} refused ${lines} lines, dropped: ${error.message}; first line: ${firstLine}`,
+              )
             : logger.warn(
                 { context: 'Once' },
                 `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,
