@@ -18,6 +18,7 @@ import { SnapshotVmLifecycle1764600000000 } from './migrations/1764600000000-sna
 import { VmLifecycleEventIndex1764605000000 } from './migrations/1764605000000-vm-lifecycle-event-index';
 import { Chargeback1764610000000 } from './migrations/1764610000000-chargeback';
 import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggregation-jobs';
+import { RealtimeWatermarks1764940000000 } from './migrations/1764940000000-realtime-watermarks';
 
 export const entities = [
   VcenterEntity,
@@ -41,6 +42,7 @@ export const migrations = [
   VmLifecycleEventIndex1764605000000,
   Chargeback1764610000000,
   AggregationJobs1764620000000,
+  RealtimeWatermarks1764940000000,
 ];
 
 /**

@@ -2,6 +2,11 @@
 export interface Watermark {
   acked?: number;
   queued?: number;
+  /**
+   * Where a window started without acknowledged samples to go on: written before by an earlier
+   * owner (the backfill start), or counted lost once (a window cut at vCenter's retention).
+   */
+  settled?: number;
 }
 
 /**
@@ -27,6 +32,19 @@ export class Watermarks {
     mark.acked = Math.max(mark.acked ?? -Infinity, sampleTime);
     if (mark.queued !== undefined && mark.queued <= mark.acked) delete mark.queued;
     this.byMoref.set(moref, mark);
+  }
+
+  settle(moref: string, sampleTime: number): void {
+    const mark = this.byMoref.get(moref) ?? {};
+    mark.settled = Math.max(mark.settled ?? -Infinity, sampleTime);
+    this.byMoref.set(moref, mark);
+  }
+
+  /** Up to where the entity's samples are written or counted lost; unknown before its first window. */
+  writtenUpTo(moref: string): number | undefined {
+    const mark = this.byMoref.get(moref);
+    if (mark?.acked === undefined && mark?.settled === undefined) return undefined;
+    return Math.max(mark.acked ?? -Infinity, mark.settled ?? -Infinity);
   }
 
   /** Forgets entities this collector no longer owns, so a later takeover backfills afresh. */

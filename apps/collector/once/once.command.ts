@@ -51,6 +51,7 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       requestBudget: config.perf.maxInFlight,
       realtimeIntervalSeconds: once.windowSeconds,
       historicalIntervalSeconds: 300,
+      watermarks: [],
       vcenter: {
         id: once.name,
         name: once.name,
