@@ -5,13 +5,16 @@ import {
   finishedCycles,
   gaps,
   metric,
+  ownership,
   readPoints,
   realtimeEntities,
   SAMPLE_SECONDS,
   waitForCycles,
   wrongValues,
+  type Point,
   type Sink,
 } from '../collector/cluster';
+import type { RunningApp } from '../support/apps';
 
 // Sink faults (issue 16, items 6, 7 and 14), on the e2e time scale: 2 s realtime samples and cycles
 // (vCenter's 20 s divided by ten). A small write buffer (1,000 lines, a cycle or two of this
@@ -21,7 +24,9 @@ import {
 const CYCLE_MS = SAMPLE_SECONDS * 1000;
 // Retries at most every second, so that the writer notices the sink is back within a cycle.
 const SMALL_BUFFER = { VCC_WRITE_MAX_BUFFERED_LINES: '1000', VCC_WRITE_MAX_RETRY_DELAY_SECONDS: '1' };
-const RETENTION_SECONDS = String(3 * SAMPLE_SECONDS);
+// Ten samples: long enough that the takeover span (two 6 s leases and two cycles) lies inside it,
+// so that only the handed-over watermark can account for what the dead collector never wrote.
+const RETENTION_SECONDS = 10 * SAMPLE_SECONDS;
 
 describe('a sink down for 10 minutes of test time (VictoriaMetrics stopped and started again)', () => {
   jest.setTimeout(5 * 60_000);
@@ -75,16 +80,19 @@ describe('a sink down for 10 minutes of test time (VictoriaMetrics stopped and s
   });
 });
 
-describe("a sink down for longer than vCenter's retention", () => {
+describe("a sink down longer than vCenter's retention, then the collector SIGKILLed with a full buffer", () => {
   jest.setTimeout(5 * 60_000);
   let victoria: TimeSeriesServer;
   let cluster: Cluster;
+  let sink: Sink;
   beforeAll(async () => {
     victoria = await startVictoriaMetrics();
+    sink = { kind: 'influxdb-v2', server: victoria };
+    const retention = { VCC_PERF_REALTIME_RETENTION_SECONDS: String(RETENTION_SECONDS) };
     cluster = await Cluster.start({
-      sink: { kind: 'influxdb-v2', server: victoria },
-      simulator: { VCC_PERF_REALTIME_RETENTION_SECONDS: RETENTION_SECONDS },
-      collector: { ...SMALL_BUFFER, VCC_PERF_REALTIME_RETENTION_SECONDS: RETENTION_SECONDS },
+      sink,
+      simulator: retention,
+      collector: { ...SMALL_BUFFER, ...retention },
     });
   });
   afterAll(async () => {
@@ -92,28 +100,92 @@ describe("a sink down for longer than vCenter's retention", () => {
     await victoria?.stop();
   });
 
-  it('counts and logs the samples it could not fetch again', async () => {
-    const collector = await cluster.startCollector('c1');
-    await waitForCycles(collector, 2);
+  it("counts and logs what fell out of retention, and the next owner backfills from the dead collector's watermarks", async () => {
+    const c1 = await cluster.startCollector('c1');
+    await waitForCycles(c1, 2);
     await victoria.pause();
-    const down = finishedCycles(collector).length;
-    await waitForCycles(collector, down + 6, 12 * CYCLE_MS);
+    // Down longer than the retention: c1 counts and logs the samples it can no longer read.
+    await waitFor('c1 to count lost samples', async () => (lostIn(c1) > 0 ? true : undefined), 30 * CYCLE_MS);
+    const countedByC1Alive = await metric(c1.url, 'vcc_collector_samples_lost_total');
+    const refused = await metric(c1.url, 'vcc_collector_vcenter_requests_total{result="refused"}');
+    // A few cycles more with the write buffer full, then the collector dies with it.
+    await waitForCycles(c1, finishedCycles(c1).length + 3, 10 * CYCLE_MS);
+    c1.process.child.kill('SIGKILL');
+    await c1.process.exited;
+    const killedAt = Date.now() / 1000;
     await victoria.resume();
-    const up = finishedCycles(collector).length;
-    await waitForCycles(collector, up + 2, 6 * CYCLE_MS);
-    const lost = await metric(collector.url, 'vcc_collector_samples_lost_total');
-    expect(await collector.stop()).toBe(0);
 
-    const warning = collector
-      .logs()
-      .find((l) => /fell out of vCenter's realtime retention/.test(String(l.message)));
-    console.log(
-      `reliability: sink down ${up - down} cycles with ${RETENTION_SECONDS} s retention: vcc_collector_samples_lost_total ${lost}; logged: ${String(warning?.message)}`,
+    const c2 = await cluster.startCollector('c2');
+    const entities = await realtimeEntities(cluster.vcenter);
+    const ownsAll = (): string[] =>
+      [...ownership(cluster.collectors)]
+        .filter(
+          ([boundary, by]) =>
+            Date.parse(boundary) / 1000 > killedAt && by.get('c2')?.length === entities.length,
+        )
+        .map(([boundary]) => boundary)
+        .sort();
+    await waitFor(
+      'c2 to own every entity for 3 cycles',
+      async () => (ownsAll().length >= 3 ? true : undefined),
+      40 * CYCLE_MS,
     );
-    expect(lost).toBeGreaterThan(0);
-    expect(warning).toMatchObject({
-      level: 'warn',
-      message: expect.stringMatching(/^e2e: \d+ entity samples fell out/),
-    });
+    await waitFor(
+      "c2's write buffer to empty",
+      async () => ((await metric(c2.url, 'vcc_collector_lines_buffered')) === 0 ? true : undefined),
+      60_000,
+    );
+    const countedByC2 = await metric(c2.url, 'vcc_collector_samples_lost_total');
+    expect(await c2.stop()).toBe(0);
+
+    const points = await readPoints(sink);
+    const c2All = Date.parse(ownsAll()[0]) / 1000;
+    const from = Date.parse(finishedCycles(c1)[0]) / 1000;
+    const to = Date.parse(ownsAll()[ownsAll().length - 1]) / 1000 - SAMPLE_SECONDS;
+    const missing = missingSamples(points, entities, from, to);
+    const counted = lostIn(c1) + countedByC2;
+    console.log(
+      `reliability: sink down ${Math.round(killedAt - from)} s with ${RETENTION_SECONDS} s retention, c1 SIGKILLed with a full buffer (${refused} requests refused): ` +
+        `${missing} entity samples missing in the sink, ${counted} counted lost (c1 ${lostIn(c1)}, c2 ${countedByC2}) of ${entities.length} entities`,
+    );
+    // 6: the collector counted (metric) and logged the loss while the sink was down.
+    expect(countedByC1Alive).toBeGreaterThan(0);
+    expect(lostIn(c1)).toBeGreaterThanOrEqual(countedByC1Alive);
+    expect(refused).toBeGreaterThan(0);
+    // 14: what vCenter still held when c2 took everything over is all written …
+    expect(
+      gaps(points, entities, c2All - RETENTION_SECONDS + 2 * SAMPLE_SECONDS, to, SAMPLE_SECONDS),
+    ).toEqual([]);
+    expect(wrongValues(points).slice(0, 5)).toEqual([]);
+    // … and every sample missing before it is counted: c2 started at c1's reported watermark, not
+    // at the usual takeover span, which would have left the samples before that span uncounted.
+    // c1's watermark leaves out what it had counted while lines below it waited in its buffer (it
+    // died with them), so c2 counts that part again: at most c1's own count, plus one sample per
+    // entity for the boundaries.
+    expect(missing).toBeGreaterThan(0);
+    expect(countedByC2).toBeGreaterThan(0);
+    expect(lostIn(c2)).toBe(countedByC2);
+    expect(counted).toBeGreaterThanOrEqual(missing - entities.length);
+    expect(counted - missing).toBeLessThanOrEqual(lostIn(c1) + entities.length);
   });
 });
+
+/** Entity samples (per VM or host, by its aggregate cpu.usage.average) missing between `from` and `to`. */
+function missingSamples(points: Point[], entities: string[], from: number, to: number): number {
+  const times = new Map(entities.map((moid) => [moid, new Set<number>()]));
+  for (const p of points)
+    if (p.counter === 'cpu.usage.average' && p.instance === '') times.get(p.moid)?.add(p.time);
+  let missing = 0;
+  for (const [, seen] of times)
+    for (let t = Math.ceil(from / SAMPLE_SECONDS) * SAMPLE_SECONDS; t <= to; t += SAMPLE_SECONDS)
+      if (!seen.has(t)) missing++;
+  return missing;
+}
+
+/** The samples a collector logged as fallen out of vCenter's retention. */
+function lostIn(app: RunningApp): number {
+  return app
+    .logs()
+    .map((l) => /^e2e: (\d+) entity samples fell out of vCenter's realtime retention/.exec(String(l.message)))
+    .reduce((sum, match) => sum + (match ? Number(match[1]) : 0), 0);
+}

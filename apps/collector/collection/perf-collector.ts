@@ -174,7 +174,9 @@ export class PerfCollector {
       const window =
         schedule === 'realtime'
           ? realtimeWindow({
-              ...mark,
+              acked: mark.acked,
+              queued: mark.queued,
+              settled: marks.settled(entity.moref),
               backfillFrom:
                 options.backfillFrom ??
                 Math.min(
@@ -199,13 +201,12 @@ export class PerfCollector {
               lookbackIntervals: this.limits.historicalLookbackIntervals,
             });
       if (window.lostSamples > 0) result.lostSamples += window.lostSamples;
-      // Nothing acknowledged to go on, or a part counted lost: remember the start, so that the
-      // group's watermark covers the entity and a loss is counted once, not at every cycle.
-      if (
-        schedule === 'realtime' &&
-        ((mark.acked === undefined && mark.queued === undefined) || window.lostSamples > 0)
-      )
-        marks.settle(entity.moref, window.start);
+      // The group's watermark covers an entity from its first window; a loss is counted once, not
+      // again at every cycle the sink stays down.
+      if (schedule === 'realtime') {
+        marks.start(entity.moref, window.start);
+        if (window.lostSamples > 0) marks.lose(entity.moref, window.start);
+      }
       windows.set(entity.moref, window);
     }
     if (schedule === 'realtime')

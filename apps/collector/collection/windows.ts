@@ -13,7 +13,7 @@ export interface RealtimeWindowInput {
   acked?: number;
   /** Newest sample handed to the writer and not yet acknowledged, if any. */
   queued?: number;
-  /** Where an earlier window started without acknowledged samples (see Watermark.settled), if any. */
+  /** Written before this collector's first window, or counted lost, up to here (see Watermark), if any. */
   settled?: number;
   /** Where an entity without a watermark starts. */
   backfillFrom: number;
