@@ -78,8 +78,9 @@ export interface AssignmentView extends Omit<AssignmentTerms, 'vcenterId'> {
   /**
    * The vCenter's group watermarks. An entity is written up to the newest mark of any group it
    * falls in: a new owner backfills it from there, even when the owner that wrote it is long gone.
+   * Absent from controllers older than the field (a collector upgraded first).
    */
-  watermarks: GroupWatermark[];
+  watermarks?: GroupWatermark[];
 }
 
 /** The answer to heartbeat: the assignment collectors follow. */

@@ -164,7 +164,7 @@ export class PerfCollector {
       schedule === 'realtime' && options.backfillFrom === undefined
         ? handedOverMarks(
             owned.filter((e) => marks.writtenUpTo(e.moref) === undefined).map((e) => e.moref),
-            assignment.watermarks,
+            assignment.watermarks ?? [],
             assignment.vcenter.id,
           )
         : new Map<string, number>();
