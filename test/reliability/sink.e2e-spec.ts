@@ -168,10 +168,11 @@ describe("a sink down longer than vCenter's retention, then the collector SIGKIL
     expect(countedByC1Alive).toBeGreaterThan(0);
     expect(lostIn(c1)).toBeGreaterThanOrEqual(countedByC1Alive);
     expect(refused).toBeGreaterThan(0);
-    // 14: what vCenter still held when c2 took everything over is all written (but for the oldest
-    // sample, which may fall out while the cycle runs) …
+    // 14: what vCenter still held when c2 took everything over is all written, but for the oldest
+    // samples: they can leave the retention between the cycle's start and its query, seconds
+    // apart on a loaded machine (they are counted lost then) …
     expect(
-      gaps(points, entities, c2AllRan - RETENTION_SECONDS + 2 * SAMPLE_SECONDS, to, SAMPLE_SECONDS),
+      gaps(points, entities, c2AllRan - RETENTION_SECONDS + 4 * SAMPLE_SECONDS, to, SAMPLE_SECONDS),
     ).toEqual([]);
     expect(wrongValues(points).slice(0, 5)).toEqual([]);
     // … and every sample missing before it is counted: c2 started at c1's reported watermark, not
