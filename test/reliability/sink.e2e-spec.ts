@@ -16,6 +16,7 @@ import {
   readPoints,
   realtimeEntities,
   SAMPLE_SECONDS,
+  TIME_SCALE,
   waitForCycles,
   wrongValues,
   type Point,
@@ -80,7 +81,7 @@ describe('a sink down for 10 minutes of test time (VictoriaMetrics stopped and s
     const missing = gaps(points, entities, from, to, SAMPLE_SECONDS);
     const expected = entities.length * Math.floor((to - from) / SAMPLE_SECONDS);
     console.log(
-      `reliability: sink down ${up - down} cycles (${((up - down) * SAMPLE_SECONDS * 10) / 60} min of vCenter time), ${refused} requests refused by the full buffer; ${missing.length} series with gaps among ~${expected} entity samples`,
+      `reliability: sink down ${up - down} cycles (${(((up - down) * SAMPLE_SECONDS * TIME_SCALE) / 60).toFixed(1)} min of vCenter time), ${refused} requests refused by the full buffer; ${missing.length} series with gaps among ~${expected} entity samples`,
     );
     expect(missing).toEqual([]);
     expect(wrongValues(points).slice(0, 5)).toEqual([]);
