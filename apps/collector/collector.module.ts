@@ -19,9 +19,10 @@ function collectionPipeline(config: CollectorConfig, metrics: CollectorMetrics):
     writerObserver: {
       written: (sink, lines) => metrics.linesWritten.inc({ sink }, lines),
       buffered: (lines) => metrics.linesBuffered.set(lines),
-      failed: (sink, lines, error, retryIn) => {
+      failed: (sink, lines, error, retryIn, firstLine) => {
         metrics.linesFailed.inc({ sink, action: retryIn === undefined ? 'dropped' : 'retry' }, lines);
-        if (retryIn === undefined) logger.error(`${sink} refused ${lines} lines, dropped: ${error.message}`);
+        if (retryIn === undefined)
+          logger.error(`${sink} refused ${lines} lines, dropped: ${error.message}; first line: ${firstLine}`);
         else
           logger.warn(
             `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,

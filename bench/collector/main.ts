@@ -70,6 +70,7 @@ function assignmentFor(url: string, groupIndices: number[], groupCount: number):
     requestBudget: BUDGET,
     realtimeIntervalSeconds: WINDOW_SECONDS,
     historicalIntervalSeconds: 300,
+    watermarks: [],
     vcenter: {
       id: 'bench',
       name: 'bench',

@@ -57,10 +57,30 @@ export interface AssignmentTerms {
   historicalIntervalSeconds: number;
 }
 
+/**
+ * Every realtime sample of the entities with `hash(moref) mod groupCount == groupIndex` on the
+ * vCenter was acknowledged by the sinks up to `writtenUpTo`, as their owner last reported. The
+ * controller keeps the newest report per group (whatever the group count was then), so the marks
+ * outlive the collector that reported them.
+ */
+export interface GroupWatermark {
+  vcenterId: string;
+  groupCount: number;
+  groupIndex: number;
+  /** ISO time of a realtime sample (vCenter's clock). */
+  writtenUpTo: string;
+}
+
 export interface AssignmentView extends Omit<AssignmentTerms, 'vcenterId'> {
   /** The first of groupIndices, for the usual weight of 1. */
   groupIndex: number | null;
   vcenter: VcenterConnectionView;
+  /**
+   * The vCenter's group watermarks. An entity is written up to the newest mark of any group it
+   * falls in: a new owner backfills it from there, even when the owner that wrote it is long gone.
+   * Absent from controllers older than the field (a collector upgraded first).
+   */
+  watermarks?: GroupWatermark[];
 }
 
 /** The answer to heartbeat: the assignment collectors follow. */
@@ -104,6 +124,11 @@ export interface CycleStats {
   durationMs: number;
   /** Failed vCenter or sink requests. */
   errors: number;
+  /**
+   * Per group index held at the reported cycle: the oldest realtime sample time up to which every
+   * owned entity of the group is written (for one not written yet, where its backfill starts).
+   */
+  watermarks?: GroupWatermark[];
 }
 
 export interface HeartbeatRequest {

@@ -21,6 +21,7 @@ import { AggregationJobs1764620000000 } from './migrations/1764620000000-aggrega
 import { NodeUploads1764700000000 } from './migrations/1764700000000-node-uploads';
 import { ReportJobs1764900000000 } from './migrations/1764900000000-report-jobs';
 import { ChargebackDailyDayIndex1764910000000 } from './migrations/1764910000000-chargeback-daily-day-index';
+import { RealtimeWatermarks1764940000000 } from './migrations/1764940000000-realtime-watermarks';
 
 export const entities = [
   VcenterEntity,
@@ -47,6 +48,7 @@ export const migrations = [
   NodeUploads1764700000000,
   ReportJobs1764900000000,
   ChargebackDailyDayIndex1764910000000,
+  RealtimeWatermarks1764940000000,
 ];
 
 /**

@@ -16,7 +16,9 @@ import type { Assignment } from '../controller/controller.types';
 import type { CollectorMetrics } from '../observability/collector.metrics';
 import type { SinkWriter } from '../sinks/sink-writer';
 import type { VcenterSession } from '../vcenter/vcenter-session';
+import type { GroupWatermark } from '@vcc/contract';
 import { ownedEntities, type CollectEntity } from './entities';
+import { groupWatermarks, handedOverMarks } from './group-watermarks';
 import type { PerfPool } from './perf-pool';
 import { Watermarks } from './watermarks';
 import { backfillStart, firstWindowStart, historicalWindow, realtimeWindow, type Window } from './windows';
@@ -43,6 +45,8 @@ export interface CycleResult {
   /** Lines handed to the sink writer; `written` says when the sinks have them. */
   linesQueued: number;
   lostSamples: number;
+  /** Realtime: per group index held, the oldest sample time its entities are written up to. */
+  watermarks: GroupWatermark[];
   durationMs: number;
   /** Resolves when every line of this cycle is acknowledged by the sinks (or refused). */
   written: Promise<void>;
@@ -122,6 +126,7 @@ export class PerfCollector {
       points: 0,
       linesQueued: 0,
       lostSamples: 0,
+      watermarks: [],
       durationMs: 0,
       written: Promise.resolve(),
     };
@@ -155,23 +160,39 @@ export class PerfCollector {
       cycleSeconds,
     );
 
+    // Entities new to this collector start where their group's reported watermark says they were
+    // written up to, when that is older than the takeover start: a previous owner that died with a
+    // full write buffer had written less than the takeover maths assumes.
+    const handedOver =
+      schedule === 'realtime' && options.backfillFrom === undefined
+        ? handedOverMarks(
+            owned.filter((e) => marks.writtenUpTo(e.moref) === undefined).map((e) => e.moref),
+            assignment.watermarks ?? [],
+            assignment.vcenter.id,
+          )
+        : new Map<string, number>();
     const windows = new Map<string, Window>();
     for (const entity of owned) {
       const mark = marks.get(entity.moref);
       const window =
         schedule === 'realtime'
           ? realtimeWindow({
-              ...mark,
+              acked: mark.acked,
+              queued: mark.queued,
+              settled: marks.settled(entity.moref),
               backfillFrom:
                 options.backfillFrom ??
-                firstWindowStart({
-                  takeoverStart,
-                  appearedAt: inventory.appearedAt.get(entity.moref),
-                  bootTime: entity.bootTime,
-                  end,
-                  sampleSeconds: facts.sampleSeconds,
-                  retentionSeconds: this.limits.realtimeRetentionSeconds,
-                }),
+                Math.min(
+                  firstWindowStart({
+                    takeoverStart,
+                    appearedAt: inventory.appearedAt.get(entity.moref),
+                    bootTime: entity.bootTime,
+                    end,
+                    sampleSeconds: facts.sampleSeconds,
+                    retentionSeconds: this.limits.realtimeRetentionSeconds,
+                  }),
+                  handedOver.get(entity.moref) ?? Infinity,
+                ),
               end,
               sampleSeconds: facts.sampleSeconds,
               retentionSeconds: this.limits.realtimeRetentionSeconds,
@@ -183,8 +204,19 @@ export class PerfCollector {
               lookbackIntervals: this.limits.historicalLookbackIntervals,
             });
       if (window.lostSamples > 0) result.lostSamples += window.lostSamples;
+      // The group's watermark covers an entity from its first window; a loss is counted once, not
+      // again at every cycle the sink stays down.
+      if (schedule === 'realtime') {
+        marks.start(entity.moref, window.start);
+        if (window.lostSamples > 0) marks.lose(entity.moref, window.start);
+      }
       windows.set(entity.moref, window);
     }
+    if (schedule === 'realtime')
+      result.watermarks = groupWatermarks(
+        owned.map((e) => [e.moref, marks.writtenUpTo(e.moref)]),
+        { vcenterId: assignment.vcenter.id, ...assignment },
+      );
     if (result.lostSamples > 0) {
       this.metrics.samplesLost.inc(result.lostSamples);
       this.logger.warn(

@@ -74,3 +74,21 @@ describe('historicalWindow', () => {
     ).toBe(98_000);
   });
 });
+
+describe('realtimeWindow after a cut', () => {
+  const base = { backfillFrom: 0, end: 100_000, sampleSeconds: 20, retentionSeconds: 3600 };
+  it('counts a loss once: the next window starts where the cut one did, counting only what fell out since', () => {
+    const acked = 100_000 - 2 * 3600;
+    const cut = realtimeWindow({ ...base, acked });
+    expect(cut.lostSamples).toBe(180);
+    // The writes failed (sink still down): the acknowledged mark stays, the cut start is settled.
+    expect(realtimeWindow({ ...base, acked, settled: cut.start })).toMatchObject({
+      start: cut.start,
+      lostSamples: 0,
+    });
+    expect(realtimeWindow({ ...base, end: 100_020, acked, settled: cut.start })).toMatchObject({
+      start: cut.start + 20,
+      lostSamples: 1,
+    });
+  });
+});

@@ -13,6 +13,8 @@ export interface RealtimeWindowInput {
   acked?: number;
   /** Newest sample handed to the writer and not yet acknowledged, if any. */
   queued?: number;
+  /** Written before this collector's first window, or counted lost, up to here (see Watermark), if any. */
+  settled?: number;
   /** Where an entity without a watermark starts. */
   backfillFrom: number;
   /** vCenter's current time. */
@@ -33,7 +35,7 @@ export interface Window {
 }
 
 export function realtimeWindow(input: RealtimeWindowInput): Window {
-  const from = Math.max(input.acked ?? -Infinity, input.queued ?? -Infinity);
+  const from = Math.max(input.acked ?? -Infinity, input.queued ?? -Infinity, input.settled ?? -Infinity);
   let start = Number.isFinite(from) ? from : input.backfillFrom;
   // The oldest sample vCenter still has is about one retention before now; a start just before it reads it.
   const oldest = input.end - input.retentionSeconds + input.sampleSeconds;

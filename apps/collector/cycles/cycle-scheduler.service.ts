@@ -129,6 +129,7 @@ export class CycleScheduler implements OnApplicationBootstrap, BeforeApplication
         points: result.points,
         durationMs: result.durationMs,
         errors: result.failedRequests,
+        watermarks: result.watermarks,
       });
       // Historical cycles come every 5 minutes or more: after a new assignment, catch up at once.
       if (this.historicalEpoch !== assignment.epoch && !this.running.has('historical')) {

@@ -28,6 +28,7 @@ const ASSIGNMENT: AssignmentView = {
   paused: false,
   requestBudget: 4,
   realtimeIntervalSeconds: 20,
+  watermarks: [],
   historicalIntervalSeconds: 300,
   vcenter: {
     id: 'vc-1',
@@ -109,6 +110,7 @@ function collector(fakes: Fakes = {}) {
         boundary: new Date(boundary),
         entitiesAssigned: 1,
         entitiesCollected: 1,
+        watermarks: [],
         requests: 1,
         failedRequests: 0,
         refusedRequests: 0,

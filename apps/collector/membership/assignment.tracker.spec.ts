@@ -13,6 +13,7 @@ function assignment(
     groupIndices,
     groupIndex: groupIndices[0] ?? null,
     groupCount,
+    watermarks: [],
     paused: false,
     requestBudget: 4,
     realtimeIntervalSeconds: 60,

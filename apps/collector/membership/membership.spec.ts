@@ -112,6 +112,7 @@ function held(credentialVersion: number, overrides: Partial<AssignmentView> = {}
     groupIndices: [0],
     groupIndex: 0,
     groupCount: 1,
+    watermarks: [],
     paused: false,
     requestBudget: 4,
     realtimeIntervalSeconds: 20,

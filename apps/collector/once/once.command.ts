@@ -53,6 +53,7 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       requestBudget: config.perf.maxInFlight,
       realtimeIntervalSeconds: once.windowSeconds,
       historicalIntervalSeconds: 300,
+      watermarks: [],
       vcenter: {
         id: once.name,
         name: once.name,
@@ -75,9 +76,12 @@ export const onceCommand: AppCommand<CollectorConfig> = {
       inventoryTtlMs: Number.MAX_SAFE_INTEGER,
       writerObserver: {
         written: (sink, lines) => writtenBySink.set(sink, writtenBySink.get(sink)! + lines),
-        failed: (sink, lines, error, retryIn) =>
+        failed: (sink, lines, error, retryIn, firstLine) =>
           retryIn === undefined
-            ? logger.error({ context: 'Once' }, `${sink} refused ${lines} lines, dropped: ${error.message}`)
+            ? logger.error(
+                { context: 'Once' },
+                `${sink} refused ${lines} lines, dropped: ${error.message}; first line: ${firstLine}`,
+              )
             : logger.warn(
                 { context: 'Once' },
                 `${sink} failed for ${lines} lines, retrying in ${Math.round(retryIn / 1000)} s: ${error.message}`,

@@ -70,22 +70,45 @@ describe('SinkWriter', () => {
     expect(retries).toEqual([30_000, 1000]);
   });
 
-  it('drops a batch a sink refuses for good (4xx) and reports it, without retrying', async () => {
+  it('pauses the whole sink for a Retry-After: the other request in flight does not knock sooner either', async () => {
+    const sink = new FakeSink('victoria');
+    const sent: number[] = [];
+    const write = sink.write.bind(sink);
+    sink.write = (batch) => {
+      sent.push(Date.now());
+      return write(batch);
+    };
+    sink.failures.push(new SinkError('HTTP 429', true, 30_000));
+    const writer = new SinkWriter([sink], { batchLines: 2, maxBufferedLines: 100, maxRetryDelayMs: 1000 });
+    const start = Date.now();
+    const first = writer.submit(lines(0, 2))!; // sealed and sent at once: answered 429
+    await jest.advanceTimersByTimeAsync(10_000);
+    const second = writer.submit(lines(2, 2))!; // a free slot, but the sink asked for 30 s
+    await jest.advanceTimersByTimeAsync(19_999);
+    expect(sent.map((t) => t - start)).toEqual([0]);
+    await jest.advanceTimersByTimeAsync(1);
+    await Promise.all([first, second]);
+    expect(sent.map((t) => t - start)).toEqual([0, 30_000, 30_000]);
+    expect(sink.lineCount()).toBe(4);
+  });
+
+  it('drops a batch a sink refuses for good (4xx) and reports it with its first line, without retrying', async () => {
     const sink = new FakeSink('influx');
     sink.failures.push(new SinkError('HTTP 400 bad line', false));
-    const dropped: number[] = [];
+    const dropped: [number, string | undefined][] = [];
     const writer = new SinkWriter(
       [sink],
       { batchLines: 10, maxBufferedLines: 100, maxRetryDelayMs: 1000 },
       {
-        failed: (_sink, count, _error, retryIn) => retryIn === undefined && dropped.push(count),
+        failed: (_sink, count, _error, retryIn, firstLine) =>
+          retryIn === undefined && dropped.push([count, firstLine]),
       },
     );
-    const done = writer.submit(lines(0, 3))!;
+    const done = writer.submit(lines(7, 3))!;
     writer.flush();
     await done;
     expect(sink.attempts).toBe(1);
-    expect(dropped).toEqual([3]);
+    expect(dropped).toEqual([[3, 'm,moid=vm-7 f=1i 1795347240']]);
   });
 
   it('refuses lines beyond maxBufferedLines instead of dropping any, and takes them again once drained', async () => {

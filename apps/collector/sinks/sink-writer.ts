@@ -12,8 +12,17 @@ export interface SinkWriterOptions {
 /** What the writer reports, for logs and metrics. */
 export interface SinkWriterObserver {
   written?(sink: string, lines: number): void;
-  /** A failed attempt; `retryInMs` is undefined when the batch is dropped (a 4xx). */
-  failed?(sink: string, lines: number, error: SinkError, retryInMs: number | undefined): void;
+  /**
+   * A failed attempt; `retryInMs` is undefined when the batch is dropped (a 4xx), and then
+   * `firstLine` is the batch's first line, so that the log shows what the sink refused.
+   */
+  failed?(
+    sink: string,
+    lines: number,
+    error: SinkError,
+    retryInMs: number | undefined,
+    firstLine?: string,
+  ): void;
   /** The number of lines waiting, whenever it changes. */
   buffered?(lines: number): void;
 }
@@ -32,8 +41,9 @@ interface SealedBatch extends LineBatch {
  * Collects line protocol from many QueryPerf results into batches of `batchLines`, sends every
  * batch to every sink, and tells each submitter when all sinks have its lines. That is when the
  * collector advances its watermarks. Retryable failures are retried without limit, with
- * exponential backoff (Retry-After wins); other failures are reported and the batch dropped for
- * that sink. At most `maxBufferedLines` wait at once: past that `submit` refuses, the caller keeps
+ * exponential backoff; a Retry-After pauses the whole sink, not just the batch that got it, so that
+ * the other requests in flight do not knock again before the sink asked. Other failures are
+ * reported, with the batch's first line, and the batch dropped for that sink. At most `maxBufferedLines` wait at once: past that `submit` refuses, the caller keeps
  * its watermarks, and vCenter serves the samples again on a later cycle.
  */
 export class SinkWriter {
@@ -45,6 +55,8 @@ export class SinkWriter {
   private buffered = 0;
   private readonly queues: SealedBatch[][];
   private readonly running: number[];
+  /** Per sink: no request before this time (epoch ms), from its last Retry-After. */
+  private readonly pausedUntil: number[];
   private closing = false;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -57,6 +69,7 @@ export class SinkWriter {
   ) {
     this.queues = sinks.map(() => []);
     this.running = sinks.map(() => 0);
+    this.pausedUntil = sinks.map(() => 0);
   }
 
   /** Lines accepted and not yet acknowledged by every sink. */
@@ -175,6 +188,9 @@ export class SinkWriter {
   private async send(index: number, batch: SealedBatch, attempt: number): Promise<void> {
     const sink = this.sinks[index];
     for (;;) {
+      // Another request to this sink may have been told to wait while this one was queued or waiting.
+      while (this.pausedUntil[index] > Date.now() && !this.closing)
+        await this.sleep(this.pausedUntil[index] - Date.now());
       if (this.closing) return;
       try {
         await sink.write(batch);
@@ -184,24 +200,31 @@ export class SinkWriter {
         const failure =
           error instanceof SinkError ? error : new SinkError(String((error as Error).message), true);
         if (!failure.retryable) {
-          this.observer.failed?.(sink.name, batch.lineCount, failure, undefined);
+          this.observer.failed?.(sink.name, batch.lineCount, failure, undefined, firstLine(batch.lines));
           break;
         }
+        if (failure.retryAfterMs !== undefined)
+          this.pausedUntil[index] = Math.max(this.pausedUntil[index], Date.now() + failure.retryAfterMs);
         const delay =
           failure.retryAfterMs ??
           Math.min(this.options.maxRetryDelayMs, 500 * 2 ** Math.min(attempt - 1, 16));
         this.observer.failed?.(sink.name, batch.lineCount, failure, delay);
         attempt++;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => {
-            this.timers.delete(timer);
-            resolve();
-          }, delay);
-          this.timers.add(timer);
-        });
+        await this.sleep(delay);
       }
     }
     if (--batch.sinksLeft === 0) this.finish(batch);
+  }
+
+  /** A timer that close() cancels (the promise then never resolves, and send() is abandoned). */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
   }
 
   private finish(batch: SealedBatch): void {
@@ -211,6 +234,12 @@ export class SinkWriter {
     for (const wake of this.roomWaiters.splice(0)) wake();
     if (this.buffered === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
+}
+
+/** The first line of a batch, cut at 500 characters (a line is normally far shorter). */
+function firstLine(lines: Buffer): string {
+  const end = lines.indexOf(10);
+  return lines.subarray(0, Math.min(end < 0 ? lines.length : end, 500)).toString('utf8');
 }
 
 /** Byte offset of the `count`-th newline at or after `from`. */

@@ -6,6 +6,7 @@ import {
   type StoredAssignment,
   type VcenterEntity,
 } from '@vcc/database';
+import type { GroupWatermark } from '@vcc/contract';
 import type { CycleStatsDto } from './membership.dto';
 
 /** What an assignment response shows of a vCenter. */
@@ -34,7 +35,14 @@ export interface RenewedLease {
   now: Date;
   /** The vCenters its assignments name. */
   vcenters: VcenterConnectionRow[];
+  /** The realtime watermarks of those vCenters (before this heartbeat's). */
+  watermarks: GroupWatermark[];
 }
+
+/** Rows of realtime_watermark as json_build_object gives them, with the time in ISO form. */
+const WATERMARK_JSON = `json_build_object('vcenterId', w.vcenter_id, 'groupCount', w.group_count,
+  'groupIndex', w.group_index,
+  'writtenUpTo', to_char(w.written_up_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
 
 @Injectable()
 export class CollectorRepository {
@@ -69,8 +77,31 @@ export class CollectorRepository {
                 duration_ms = coalesce($7, duration_ms),
                 errors = coalesce($8, errors)
           WHERE id = $1 AND secret_hash = $9 AND state <> 'gone' AND lease_expires_at > clock_timestamp()
-      RETURNING id, name, state, vcenter_id, assignment, previous_assignment, last_heartbeat_at)
+      RETURNING id, name, state, vcenter_id, assignment, previous_assignment, last_heartbeat_at),
+       -- Only marks of groups the collector holds in one of its assignments; a mark only advances.
+       reported AS (
+         SELECT w."vcenterId" AS vcenter_id, w."groupCount" AS group_count, w."groupIndex" AS group_index,
+                max(w."writtenUpTo") AS written_up_to
+           FROM renewed,
+                jsonb_to_recordset($10::jsonb)
+                  AS w("vcenterId" uuid, "groupCount" integer, "groupIndex" integer, "writtenUpTo" timestamptz)
+          WHERE EXISTS (
+                  SELECT 1 FROM (VALUES (renewed.assignment), (renewed.previous_assignment)) AS held (a)
+                   WHERE held.a->>'vcenterId' = w."vcenterId"::text
+                     AND (held.a->>'groupCount')::integer = w."groupCount"
+                     AND held.a->'groupIndices' @> to_jsonb(w."groupIndex"))
+          GROUP BY 1, 2, 3),
+       stored AS (
+         INSERT INTO realtime_watermark (vcenter_id, group_count, group_index, written_up_to)
+         SELECT vcenter_id, group_count, group_index, written_up_to FROM reported
+         ON CONFLICT (vcenter_id, group_count, group_index) DO UPDATE
+            SET written_up_to = greatest(realtime_watermark.written_up_to, excluded.written_up_to),
+                reported_at = clock_timestamp())
        SELECT renewed.*,
+              (SELECT coalesce(json_agg(${WATERMARK_JSON}), '[]')
+                 FROM realtime_watermark w
+                WHERE w.vcenter_id::text IN (renewed.assignment->>'vcenterId', renewed.previous_assignment->>'vcenterId')
+              ) AS watermarks,
               (SELECT coalesce(json_agg(json_build_object(
                         'id', v.id, 'name', v.name, 'sdkUrl', v.sdk_url,
                         'credentialVersion', v.credential_version,
@@ -91,6 +122,7 @@ export class CollectorRepository {
         stats?.durationMs ?? null,
         stats?.errors ?? null,
         secretHash,
+        JSON.stringify(stats?.watermarks ?? []),
       ],
     )) as {
       id: string;
@@ -101,6 +133,7 @@ export class CollectorRepository {
       previous_assignment: StoredAssignment | null;
       last_heartbeat_at: Date;
       vcenters: VcenterConnectionRow[];
+      watermarks: GroupWatermark[];
     }[];
     const row = rows[0];
     return (
@@ -113,7 +146,28 @@ export class CollectorRepository {
         previousAssignment: row.previous_assignment,
         now: row.last_heartbeat_at,
         vcenters: row.vcenters,
+        watermarks: row.watermarks,
       }
+    );
+  }
+
+  /** The realtime watermarks of these vCenters. */
+  async watermarks(vcenterIds: string[]): Promise<GroupWatermark[]> {
+    if (vcenterIds.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      `SELECT ${WATERMARK_JSON} AS mark FROM realtime_watermark w WHERE w.vcenter_id = ANY($1::uuid[])`,
+      [vcenterIds],
+    )) as { mark: GroupWatermark }[];
+    return rows.map((row) => row.mark);
+  }
+
+  /**
+   * Forgets marks nobody reported for a day: a gap that old is far beyond vCenter's realtime
+   * retention (an hour), so a new owner could not read it back anyway.
+   */
+  async pruneWatermarks(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM realtime_watermark WHERE reported_at < clock_timestamp() - interval '1 day'`,
     );
   }
 

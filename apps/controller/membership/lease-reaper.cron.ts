@@ -3,9 +3,10 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { ControllerConfig } from '@vcc/config';
 import { AssignmentService } from '../assignment/assignment.service';
 import { ControllerMetrics } from '../status/controller-metrics';
+import { CollectorRepository } from './collector.repository';
 
 /**
- * Expires leases and finishes drains every `membership.reaperIntervalSeconds`. Every replica runs
+ * Expires leases, finishes drains and forgets day-old realtime watermarks every `membership.reaperIntervalSeconds`. Every replica runs
  * it; the row locks of the group changes make a second replica find nothing left to do.
  */
 @Injectable()
@@ -16,6 +17,7 @@ export class LeaseReaperCron implements OnApplicationBootstrap {
   constructor(
     private readonly config: ControllerConfig,
     private readonly assignment: AssignmentService,
+    private readonly collectors: CollectorRepository,
     private readonly metrics: ControllerMetrics,
     private readonly scheduler: SchedulerRegistry,
   ) {}
@@ -31,6 +33,7 @@ export class LeaseReaperCron implements OnApplicationBootstrap {
     try {
       const expired = await this.assignment.expireLeases();
       if (expired) this.metrics.leaseExpiries.inc(expired);
+      await this.collectors.pruneWatermarks();
     } catch (error) {
       this.logger.error(`lease check failed: ${(error as Error).message}`);
     } finally {

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsInt,
   IsOptional,
   IsString,
@@ -16,6 +18,7 @@ import type {
   AssignmentResponse as AssignmentResponseContract,
   AssignmentView as AssignmentViewContract,
   CycleStats,
+  GroupWatermark,
   HeartbeatRequest,
   RegisterRequest,
   RegistrationResponse as RegistrationResponseContract,
@@ -74,6 +77,29 @@ export class RegisterDto implements RegisterRequest {
   preferredVcenter?: string;
 }
 
+export class GroupWatermarkDto implements GroupWatermark {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  vcenterId: string;
+
+  @ApiProperty({ description: 'the group count of the assignment the collector held' })
+  @IsInt32()
+  @Min(1)
+  groupCount: number;
+
+  @ApiProperty({ description: 'one of the group indices it held' })
+  @IsInt32()
+  @Min(0)
+  groupIndex: number;
+
+  @ApiProperty({
+    format: 'date-time',
+    description: "every realtime sample of the group's entities is written up to this time",
+  })
+  @IsTimestamp()
+  writtenUpTo: string;
+}
+
 export class CycleStatsDto implements CycleStats {
   @ApiProperty({ format: 'date-time', description: 'boundary at which the reported cycle started' })
   @IsTimestamp()
@@ -103,6 +129,19 @@ export class CycleStatsDto implements CycleStats {
   @IsInt32()
   @Min(0)
   errors: number;
+
+  @ApiPropertyOptional({
+    type: [GroupWatermarkDto],
+    maxItems: 2 * MAX_WEIGHT,
+    description:
+      'realtime watermarks of the groups held in that cycle; kept only for groups the collector holds now or until the next boundary',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2 * MAX_WEIGHT)
+  @Type(() => GroupWatermarkDto)
+  @ValidateNested({ each: true })
+  watermarks?: GroupWatermarkDto[];
 }
 
 export class HeartbeatDto implements HeartbeatRequest {
@@ -211,6 +250,13 @@ export class AssignmentView implements AssignmentViewContract {
 
   @ApiProperty({ type: VcenterConnectionView })
   vcenter: VcenterConnectionView;
+
+  @ApiProperty({
+    type: [GroupWatermarkDto],
+    description:
+      "the vCenter's realtime watermarks per group (of any group count): an entity new to this collector is backfilled from the newest mark of a group it falls in, when that is older than the usual takeover start",
+  })
+  watermarks: GroupWatermarkDto[];
 }
 
 /** The answer to heartbeat: the assignment collectors follow. */

@@ -1,7 +1,7 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ControllerConfig } from '@vcc/config';
-import { COLLECTOR_SECRET_HEADER, CollectorGone, leaseTtlSeconds } from '@vcc/contract';
+import { COLLECTOR_SECRET_HEADER, CollectorGone, leaseTtlSeconds, type GroupWatermark } from '@vcc/contract';
 import type { CollectorEntity, CollectorGoneReason, StoredAssignment } from '@vcc/database';
 import { AssignmentService } from '../assignment/assignment.service';
 import { FieldError, notFound } from '../common/field.error';
@@ -135,7 +135,9 @@ export class MembershipService {
     this.logger.log(
       `collector ${collector.name} (${collector.version}, ${address ?? 'unknown address'}) registered as ${collector.id}`,
     );
-    const named = [collector.assignment?.vcenterId, collector.previousAssignment?.vcenterId];
+    const named = [
+      ...new Set([collector.assignment?.vcenterId, collector.previousAssignment?.vcenterId]),
+    ].filter((id): id is string => !!id);
     const response = this.respond({
       id: collector.id,
       name: collector.name,
@@ -144,7 +146,8 @@ export class MembershipService {
       assignment: collector.assignment,
       previousAssignment: collector.previousAssignment,
       now: collector.registeredAt,
-      vcenters: await this.vcenters.findByIds([...new Set(named)].filter((id): id is string => !!id)),
+      vcenters: await this.vcenters.findByIds(named),
+      watermarks: await this.collectors.watermarks(named),
     });
     return { ...response, secret };
   }
@@ -248,14 +251,15 @@ export class MembershipService {
       serverTime: now.toISOString(),
       leaseTtlSeconds: this.leaseTtlSeconds,
       heartbeatIntervalSeconds: this.heartbeatIntervalSeconds,
-      assignment: this.view(assignment, byId),
-      previous: this.view(previous, byId),
+      assignment: this.view(assignment, byId, lease.watermarks),
+      previous: this.view(previous, byId, lease.watermarks),
     };
   }
 
   private view(
     assignment: StoredAssignment | null,
     vcenters: Map<string, VcenterConnectionRow>,
+    watermarks: GroupWatermark[],
   ): AssignmentView | null {
     const vcenter = assignment && vcenters.get(assignment.vcenterId);
     if (!assignment || !vcenter) return null;
@@ -278,6 +282,7 @@ export class MembershipService {
         filters: { include: vcenter.includeFilters, exclude: vcenter.excludeFilters },
         credentialVersion: vcenter.credentialVersion,
       },
+      watermarks: watermarks.filter((mark) => mark.vcenterId === vcenter.id),
     };
   }
 }
