@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -262,6 +262,31 @@ describe('aggregator pages in a browser', () => {
     expect(Number(member[5])).toBeGreaterThanOrEqual(0);
     expect(await chartInk(page)).toBeGreaterThan(100);
     await shot('cluster');
+  });
+
+  it('lists the reports and downloads one through the session, never without it', async () => {
+    const day = DAYS[DAYS.length - 1];
+    const queued = await api.post<{ id: string }>('/api/v1/reports', { type: 'daily', period: day });
+    expect(queued.status).toBe(202);
+    expect((await jobEnd(api, queued.body.id)).state).toBe('succeeded');
+    const name = `chargeback-daily-${day}.xlsx`;
+    await page.click('nav >> text=Reports');
+    await page.waitForURL(/\/pages\/reports$/);
+    const [row] = await tableRows(page);
+    expect(row.slice(0, 4)).toEqual([name, 'daily', day, 'all vCenters']);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(`text=${name}`)]);
+    expect(download.suggestedFilename()).toBe(name);
+    const path = await download.path();
+    expect(readFileSync(path).subarray(0, 2).toString()).toBe('PK'); // a zip: the XLSX package
+    await shot('reports');
+    const anonymous = await fetch(`${aggregator.url}/pages/reports/${name}`, { redirect: 'manual' });
+    expect(anonymous.status).toBe(303);
+    await anonymous.arrayBuffer();
+    const traversal = await fetch(`${aggregator.url}/pages/reports/..%2F..%2Fetc%2Fpasswd`, {
+      headers: { authorization: `Bearer ${TOKENS.reader}` },
+    });
+    expect(traversal.status).toBe(400);
+    await traversal.arrayBuffer();
   });
 
   it('logs out: the session is gone and pages lead to the login form again', async () => {

@@ -33,6 +33,7 @@ const NAV = [
   ['totals-hourly', '/pages/totals?granularity=hourly', 'Totals, hourly'],
   ['daily', '/pages/daily', 'Daily summary'],
   ['vm', '/pages/vm', 'VM trace'],
+  ['reports', '/pages/reports', 'Reports'],
   ['cluster', '/pages/cluster', 'Cluster'],
 ] as const;
 

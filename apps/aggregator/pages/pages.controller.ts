@@ -1,12 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Body, Controller, Get, HttpException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '@vcc/auth';
 import { PublicRoute } from '@vcc/platform';
 import { html, type Html } from './html';
 import { layout, loginPage, type PageContent } from './layout';
-import { DailyPageQuery, LoginForm, PAGE_PATH, TotalsPageQuery, VmPageQuery } from './pages.dto';
+import { ReportStore, XLSX_TYPE } from '../reports/report-store';
+import { ReportNameParam } from '../reports/reports.dto';
+import {
+  DailyPageQuery,
+  LoginForm,
+  PAGE_PATH,
+  ReportsPageQuery,
+  TotalsPageQuery,
+  VmPageQuery,
+} from './pages.dto';
 import { PageSession, PAGES_PATH } from './page-session';
 import { PagesService } from './pages.service';
 
@@ -44,6 +54,7 @@ export class PagesController {
   constructor(
     private readonly session: PageSession,
     private readonly pages: PagesService,
+    private readonly reports: ReportStore,
   ) {}
 
   @Get()
@@ -116,6 +127,34 @@ export class PagesController {
     return this.render(request, reply, () => this.pages.vm(query));
   }
 
+  @Get('reports')
+  @PublicRoute()
+  reportList(
+    @Query() query: ReportsPageQuery,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.render(request, reply, () => this.pages.reportsPage(query));
+  }
+
+  /** A report's download for a logged-in person (the API's download takes a bearer token only). */
+  @Get('reports/:name')
+  @PublicRoute()
+  async report(
+    @Param() { name }: ReportNameParam,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    if (!this.allowed(request, reply)) return;
+    const file = await this.reports.file(name);
+    void reply
+      .header('Content-Disposition', `attachment; filename="${name}"`)
+      .header('Content-Length', file.size)
+      .header('X-Content-Type-Options', 'nosniff')
+      .type(XLSX_TYPE)
+      .send(createReadStream(file.path));
+  }
+
   @Get('cluster')
   @PublicRoute()
   cluster(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
@@ -131,20 +170,8 @@ export class PagesController {
     reply: FastifyReply,
     build: () => Promise<PageContent & { status?: number }>,
   ): Promise<void> {
-    const principal = this.session.identify(request);
-    if (principal === 'missing') {
-      void reply.redirect(`${PAGES_PATH}/login?next=${encodeURIComponent(request.url)}`, 303);
-      return;
-    }
-    if (principal === 'invalid') {
-      void reply.header('WWW-Authenticate', 'Bearer');
-      send(reply, 401, loginPage(undefined, 'The bearer token is not valid.'));
-      return;
-    }
-    if (principal === 'forbidden') {
-      send(reply, 403, loginPage(undefined, 'The pages need a reader or admin token.'));
-      return;
-    }
+    const principal = this.allowed(request, reply);
+    if (!principal) return;
     let page: PageContent & { status?: number };
     try {
       page = await build();
@@ -159,6 +186,25 @@ export class PagesController {
       };
     }
     send(reply, page.status ?? 200, layout(page, principal));
+  }
+
+  /** Who asks, when a reader or admin; otherwise answers the login page (or a redirect to it). */
+  private allowed(request: FastifyRequest, reply: FastifyReply): Principal | undefined {
+    const principal = this.session.identify(request);
+    if (principal === 'missing') {
+      void reply.redirect(`${PAGES_PATH}/login?next=${encodeURIComponent(request.url)}`, 303);
+      return undefined;
+    }
+    if (principal === 'invalid') {
+      void reply.header('WWW-Authenticate', 'Bearer');
+      send(reply, 401, loginPage(undefined, 'The bearer token is not valid.'));
+      return undefined;
+    }
+    if (principal === 'forbidden') {
+      send(reply, 403, loginPage(undefined, 'The pages need a reader or admin token.'));
+      return undefined;
+    }
+    return principal;
   }
 }
 

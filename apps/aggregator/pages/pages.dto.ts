@@ -3,6 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLen
 import { INT32_MAX } from '@vcc/platform';
 import { IsCalendarDay } from '../common/calendar.validators';
 import { POOL_FILTERS, TRACE_VIEWS } from '../query/query.dto';
+import { REPORT_TYPES, type ReportType } from '../reports/report-store';
 
 /** A GET form sends the fields left empty as `name=`: they mean "not set". */
 const EmptyIsUnset = (): PropertyDecorator =>
@@ -56,6 +57,21 @@ export class DailyPageQuery {
 
   @text()
   name?: string;
+
+  @EmptyIsUnset()
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(INT32_MAX)
+  offset = 0;
+}
+
+export class ReportsPageQuery {
+  @EmptyIsUnset()
+  @IsOptional()
+  @IsIn(REPORT_TYPES)
+  type?: ReportType;
 
   @EmptyIsUnset()
   @IsOptional()

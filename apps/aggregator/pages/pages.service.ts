@@ -6,12 +6,14 @@ import { HOURLY_TOTALS_DAYS, MAX_PAGE_ROWS, POOL_FILTERS } from '../query/query.
 import { ClusterStatusClient } from './cluster-status.client';
 import { html, query, type Html } from './html';
 import { COLOURS, num, numLink, options, type ChartSpec, type PageContent } from './layout';
-import type { DailyPageQuery, TotalsPageQuery, VmPageQuery } from './pages.dto';
+import { ReportStore } from '../reports/report-store';
+import type { DailyPageQuery, ReportsPageQuery, TotalsPageQuery, VmPageQuery } from './pages.dto';
 import { PagesRepository } from './pages.repository';
 
 type Row = Record<string, unknown>;
 
 const DAILY_PAGE_ROWS = 100;
+const REPORTS_PAGE_ROWS = 100;
 /** Days the VM page looks at unless told otherwise, which also bounds its name search. */
 const VM_DEFAULT_DAYS = 7;
 const VM_MATCHES = 50;
@@ -60,6 +62,7 @@ export class PagesService {
     private readonly vcenters: VcenterRepository,
     private readonly repository: PagesRepository,
     private readonly cluster: ClusterStatusClient,
+    private readonly reports: ReportStore,
   ) {
     this.timeZone = config.chargeback.timeZone;
     this.formats = calendarFormats(this.timeZone);
@@ -420,6 +423,77 @@ export class PagesService {
       lineChart(labels, vcpu, ram),
       title,
     );
+  }
+
+  /** The XLSX reports in reports.dir, newest first, each a download through the pages' own login. */
+  async reportsPage(params: ReportsPageQuery): Promise<PageContent> {
+    const result = await this.reports.list({
+      type: params.type,
+      limit: REPORTS_PAGE_ROWS,
+      offset: params.offset,
+    });
+    const rows = result.items.map(
+      (report) =>
+        html`<tr>
+          <td><a href="/pages/reports/${encodeURIComponent(report.name)}" download>${report.name}</a></td>
+          <td>${report.type}</td>
+          <td>${report.period}</td>
+          <td>${report.vcenterName ?? report.vcenterId ?? 'all vCenters'}</td>
+          <td class="n">${num(report.size / 1024, 1)}</td>
+          <td>${this.localTime(report.createdAt)}</td>
+        </tr>`,
+    );
+    const base = { type: params.type };
+    return {
+      title: 'Reports',
+      nav: 'reports',
+      body: html`<form method="get" action="/pages/reports" class="filters">
+          <label
+            >Type
+            <select name="type">
+              ${options(
+                [
+                  ['', 'all'],
+                  ['daily', 'daily'],
+                  ['monthly', 'monthly'],
+                ],
+                params.type,
+              )}
+            </select></label
+          >
+          <button type="submit">Show</button>
+        </form>
+        <p class="note">
+          XLSX chargeback reports, written after each daily and monthly job and on demand (POST
+          /api/v1/reports).
+          ${result.items.length ? params.offset + 1 : 0}–${params.offset + result.items.length}
+          ${params.offset > 0 ? html` <a href="/pages/reports${query({ ...base, offset: Math.max(0, params.offset - REPORTS_PAGE_ROWS) })}">previous</a>` : ''}
+          ${result.nextOffset !== null ? html` <a href="/pages/reports${query({ ...base, offset: result.nextOffset })}">next</a>` : ''}
+        </p>
+        <div class="table">
+          <table>
+            <thead>
+              <tr>
+                <th>Report</th>
+                <th>Type</th>
+                <th>Period</th>
+                <th>vCenter</th>
+                <th class="n">Size (KB)</th>
+                <th>Written</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                rows.length
+                  ? rows
+                  : html`<tr>
+                      <td colspan="6">No reports yet.</td>
+                    </tr>`
+              }
+            </tbody>
+          </table>
+        </div>`,
+    };
   }
 
   async clusterPage(): Promise<PageContent & { status: number }> {

@@ -20,6 +20,8 @@ export const REPORT_NAME = new RegExp(
   `^chargeback-(?:daily-(\\d{4}-\\d{2}-\\d{2})|monthly-(\\d{4}-\\d{2}))(?:-(${UUID}))?\\.xlsx$`,
 );
 
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 export interface ReportKey {
   type: ReportType;
   /** YYYY-MM-DD (daily) or YYYY-MM (monthly). */

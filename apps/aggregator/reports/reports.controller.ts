@@ -5,7 +5,7 @@ import { Roles, type AuthenticatedRequest } from '@vcc/auth';
 import type { Page } from '../common/table';
 import { JobView } from '../jobs/aggregation.dto';
 import { JobsService } from '../jobs/jobs.service';
-import { ReportStore } from './report-store';
+import { ReportStore, XLSX_TYPE } from './report-store';
 import {
   ReportListQuery,
   ReportNameParam,
@@ -13,8 +13,6 @@ import {
   reportView,
   type ReportView,
 } from './reports.dto';
-
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -46,12 +44,12 @@ export class ReportsController {
 
   @Get(':name')
   @Roles('admin', 'reader')
-  @ApiProduces(XLSX)
+  @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'the XLSX file' })
   async download(@Param() { name }: ReportNameParam): Promise<StreamableFile> {
     const file = await this.store.file(name);
     return new StreamableFile(createReadStream(file.path), {
-      type: XLSX,
+      type: XLSX_TYPE,
       disposition: `attachment; filename="${name}"`,
       length: file.size,
     });
