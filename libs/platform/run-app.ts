@@ -20,6 +20,7 @@ import { AllExceptionsFilter } from './exception.filter';
 import { AppIdentity, HealthController, HealthService } from './health.controller';
 import { loggerParams, nestLoggerFor } from './logging';
 import { MetricsController } from './metrics.controller';
+import { UndeclaredInputGuard } from './undeclared-input.guard';
 import { strictValidationPipe } from './validation';
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
@@ -219,7 +220,9 @@ async function serve<C extends BaseAppConfig>(
     { bufferLogs: true },
   );
   nest.useLogger(nest.get(Logger));
+  acceptOnlyUtf8Json(nest, config.http.bodyLimitBytes);
   nest.useGlobalPipes(strictValidationPipe());
+  nest.useGlobalGuards(new UndeclaredInputGuard());
   nest.useGlobalFilters(new AllExceptionsFilter());
   await app.configure?.(nest, config, version);
   await nest.listen(config.http.port, config.http.host);
@@ -282,4 +285,25 @@ function platformModule<C extends BaseAppConfig>(
     providers: [configProvider, identity, HealthService],
     exports: [configProvider, identity, HealthService],
   };
+}
+
+/**
+ * JSON bodies as Fastify parses them, but refused with a 400 when they are not UTF-8: Fastify
+ * decodes the bytes with replacement characters, so a vCenter user name sent in Latin-1 would be
+ * stored garbled. Registering it also keeps Nest from adding a form-urlencoded parser, which no
+ * route takes.
+ */
+function acceptOnlyUtf8Json(nest: NestFastifyApplication, bodyLimit: number): void {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const parseJson = nest.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
+  nest.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }), undefined);
+      return;
+    }
+    parseJson(request as Parameters<typeof parseJson>[0], text, done);
+  });
 }
