@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -110,6 +111,8 @@ export class HeartbeatDto implements HeartbeatRequest {
   @IsOptional()
   @Type(() => CycleStatsDto)
   @ValidateNested()
+  // ValidateNested alone takes an array of such objects too.
+  @IsObject()
   stats?: CycleStatsDto;
 }
 
