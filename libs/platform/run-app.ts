@@ -1,6 +1,7 @@
 import { Logger as NestLogger, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { isUtf8 } from 'node:buffer';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -294,16 +295,15 @@ function platformModule<C extends BaseAppConfig>(
  * route takes.
  */
 function acceptOnlyUtf8Json(nest: NestFastifyApplication, bodyLimit: number): void {
-  const utf8 = new TextDecoder('utf-8', { fatal: true });
   const parseJson = nest.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
   nest.useBodyParser('application/json', { bodyLimit }, (request, body, done) => {
-    let text: string;
-    try {
-      text = utf8.decode(body as Buffer);
-    } catch {
+    // isUtf8 only checks; decoding with TextDecoder would also give two-byte strings, which made
+    // a 1.3 MB snapshot shard take seconds longer to store.
+    if (!isUtf8(body)) {
       done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }), undefined);
       return;
     }
-    parseJson(request as Parameters<typeof parseJson>[0], text, done);
+    // Typed for strings, but takes the Buffer as Nest's own JSON parser passes it (secure-json-parse reads both).
+    parseJson(request as Parameters<typeof parseJson>[0], body as unknown as string, done);
   });
 }
