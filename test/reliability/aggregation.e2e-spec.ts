@@ -162,5 +162,6 @@ describe('reliability: aggregation killed mid-run', () => {
     expect(afterMonthlyKill).toEqual(beforeMonthly);
     expect(rerun).toEqual(undisturbed);
     expect(again).toEqual(undisturbed);
-  });
+    // Three aggregator starts and eight jobs: a loaded 2-core machine needs more than the default.
+  }, 300_000);
 });

@@ -120,5 +120,6 @@ describe('reliability: bad input on every route', () => {
       expect(app.process.child.exitCode).toBeNull();
       expect((await fetch(`${app.url}/health`)).status).toBe(200);
     }
-  });
+    // About 1,500 requests, some of megabytes: a loaded 2-core machine needs more than the default.
+  }, 300_000);
 });
