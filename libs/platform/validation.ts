@@ -4,6 +4,7 @@ import {
   type ArgumentMetadata,
   type ValidationError,
 } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, Max, Min, registerDecorator } from 'class-validator';
 
 export interface FieldProblem {
@@ -110,6 +111,16 @@ export function IsInt32(): PropertyDecorator {
     Min(-INT32_MAX - 1)(target, key);
     Max(INT32_MAX)(target, key);
   };
+}
+
+/**
+ * A query or path integer: decimal digits become a number, anything else stays a string for the
+ * validators to refuse. `@Type(() => Number)` would read `0x10` as 16, `1e3` as 1000 and `` as 0.
+ */
+export function FromDecimalString(): PropertyDecorator {
+  return Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value,
+  );
 }
 
 /**

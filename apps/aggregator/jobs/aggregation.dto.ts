@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { INT32_MAX } from '@vcc/platform';
+import { FromDecimalString, INT32_MAX } from '@vcc/platform';
 import { IsCalendarDay, IsCalendarMonth, OnlyForType } from '../common/calendar.validators';
 import {
   AGGREGATION_TYPES,
@@ -54,7 +53,7 @@ export class JobListQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt()
   @Min(1)
   @Max(1000)
@@ -62,7 +61,7 @@ export class JobListQuery {
 
   @ApiPropertyOptional({ minimum: 0, default: 0 })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt()
   @Min(0)
   @Max(INT32_MAX)

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CHARGEBACK_POOLS } from '@vcc/config';
-import { INT32_MAX } from '@vcc/platform';
+import { FromDecimalString, INT32_MAX } from '@vcc/platform';
 import { IsCalendarDay, IsCalendarMonth } from '../common/calendar.validators';
 
 /** Largest page: big enough for a spreadsheet export in a few requests, small enough to hold in memory. */
@@ -14,7 +13,7 @@ export const POOL_FILTERS = [...CHARGEBACK_POOLS, 'none'] as const;
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_ROWS, default: DEFAULT_PAGE_ROWS })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_ROWS)
@@ -26,7 +25,7 @@ export class PageQuery {
     description: 'rows to skip (the nextOffset of the previous page)',
   })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt()
   @Min(0)
   @Max(INT32_MAX)

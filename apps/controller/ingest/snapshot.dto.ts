@@ -15,7 +15,7 @@ import {
   ValidateNested,
   registerDecorator,
 } from 'class-validator';
-import { IsInt32, IsTimestamp } from '@vcc/platform';
+import { FromDecimalString, IsInt32, IsTimestamp } from '@vcc/platform';
 import {
   HOST_CONNECTION_STATES,
   HOST_POWER_STATES,
@@ -367,7 +367,7 @@ export class SnapshotQueryDto {
 
   @ApiPropertyOptional({ default: 24, minimum: 1, maximum: 1000, description: 'newest snapshots first' })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt32()
   @Min(1)
   @Max(1000)

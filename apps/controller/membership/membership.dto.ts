@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -149,6 +150,8 @@ export class HeartbeatDto implements HeartbeatRequest {
   @IsOptional()
   @Type(() => CycleStatsDto)
   @ValidateNested()
+  // ValidateNested alone takes an array of such objects too.
+  @IsObject()
   stats?: CycleStatsDto;
 }
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsInt32 } from '@vcc/platform';
+import { FromDecimalString, IsInt32 } from '@vcc/platform';
 
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 50;
@@ -17,7 +16,7 @@ export class VcenterQueryDto {
 
 export class OffsetParam {
   @ApiProperty({ description: "an offset: the vCenter's event key" })
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt32()
   @Min(0)
   offset: number;
@@ -37,14 +36,14 @@ export class EventsQueryDto extends VcenterQueryDto {
       'first key of the page (newest when order is desc, the default) or of the watch; a page starts at latest (desc) or earliest (asc) without it, a watch at the next new event',
   })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt32()
   @Min(0)
   offset?: number;
 
   @ApiPropertyOptional({ default: DEFAULT_PAGE_SIZE, minimum: 1, maximum: MAX_PAGE_SIZE })
   @IsOptional()
-  @Type(() => Number)
+  @FromDecimalString()
   @IsInt32()
   @Min(1)
   @Max(MAX_PAGE_SIZE)

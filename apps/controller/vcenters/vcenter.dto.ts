@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsObject,
   IsOptional,
   IsString,
   IsUrl,
@@ -117,6 +118,8 @@ export class CreateVcenterDto {
   @Optional()
   @Type(() => TlsOptionsDto)
   @ValidateNested()
+  // ValidateNested alone takes an array of such objects too.
+  @IsObject()
   tls?: TlsOptionsDto;
 
   @ApiPropertyOptional({ default: true, description: 'false pauses collection (members get no indices)' })
@@ -148,12 +151,16 @@ export class CreateVcenterDto {
   @Optional()
   @Type(() => CountersDto)
   @ValidateNested()
+  // ValidateNested alone takes an array of such objects too.
+  @IsObject()
   counters?: CountersDto;
 
   @ApiPropertyOptional({ type: FiltersDto })
   @Optional()
   @Type(() => FiltersDto)
   @ValidateNested()
+  // ValidateNested alone takes an array of such objects too.
+  @IsObject()
   filters?: FiltersDto;
 
   @ApiPropertyOptional({
