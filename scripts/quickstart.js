@@ -349,7 +349,7 @@ async function main() {
   }
   say('ready:');
   say(`  API docs      ${CONTROLLER}/api/docs (controller), ${AGGREGATOR}/api/docs (aggregator)`);
-  say(`  pages         ${AGGREGATOR}/pages (log in with a token of config/quickstart/aggregator.yaml)`);
+  say(`  pages         ${AGGREGATOR}/pages (log in with quickstart-reader-token-not-for-production)`);
   say(
     `  metrics       ${CONTROLLER}/metrics, ${AGGREGATOR}/metrics, collectors http://127.0.0.1:8081/metrics and :8083/metrics`,
   );

@@ -82,17 +82,19 @@ describe('npm run quickstart', () => {
       60_000,
     );
     const samples = (performance.now() - started) / 1000;
+    const days = [3, 2, 1].map((back) => new Date(Date.now() - back * 86_400_000).toISOString().slice(0, 10));
     const totals = await waitFor(
-      'daily totals of the simulated history',
+      'the simulated days on the daily totals page',
       async () => {
-        const today = new Date();
-        const from = new Date(today.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
-        const reply = await fetch(
-          `${AGGREGATOR}/api/v1/chargeback/totals?granularity=daily&from=${from}&to=${today.toISOString().slice(0, 10)}`,
-          { headers: ADMIN },
+        const reply = await fetch(`${AGGREGATOR}/pages/totals`, { headers: ADMIN });
+        const page = await reply.text();
+        // One table row per day, each with a VM count that links to the rows behind it.
+        const rows = days.filter((day) =>
+          new RegExp(
+            `<td>${day}</td>\\s*<td>simulator</td>\\s*<td class="n"><a href="/pages/daily[^"]*">[1-9]`,
+          ).test(page),
         );
-        const body = (await reply.json()) as { items: { vms: number }[] };
-        return body.items.length === 3 && body.items.every((row) => row.vms > 0) ? body.items : undefined;
+        return reply.status === 200 && rows.length === days.length ? rows : undefined;
       },
       60_000,
     );
