@@ -7,6 +7,8 @@ import { runApp, setupOpenApi } from '@vcc/platform';
 import { AggregatorModule } from './aggregator.module';
 import { backfillCommand, retentionCommand } from './jobs/job.commands';
 
+/** A login form holds a token and a page path. */
+const LOGIN_FORM_LIMIT = 16_384;
 const MIN_POOL_SIZE = 4;
 
 void runApp({
@@ -27,6 +29,12 @@ void runApp({
     await app.register(fastifyCookie, {
       secret: config.pages.sessionSecret ?? randomBytes(32).toString('base64'),
     });
+    // The pages' login form (POST /pages/login) is the one form body any app takes.
+    app.useBodyParser(
+      'application/x-www-form-urlencoded',
+      { bodyLimit: LOGIN_FORM_LIMIT },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body.toString()))),
+    );
     // Node packages: streamed by the upload route, limited by uploads.maxBytes rather than http.bodyLimitBytes.
     await app.register(multipart, { limits: { fileSize: config.uploads.maxBytes, files: 1 } });
     setupOpenApi(app, {
