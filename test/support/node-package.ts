@@ -30,8 +30,6 @@ export interface NodePackageSpec {
   rowsPerFile?: number;
   /** Bytes in an extra column per row (the operator's pod_labels; vcc ignores it). */
   padding?: number;
-  /** Padding of one repeated letter (gzip shrinks it some 300 times) instead of random hex. */
-  compressiblePadding?: boolean;
 }
 
 export interface WrittenPackage {
@@ -87,22 +85,21 @@ export function* hourlyRows(
 }
 
 /**
- * Random hex that padding is cut from at random offsets: as hard for gzip as fresh random bytes
- * (its window is 32 KiB) at a fraction of the cost.
+ * Random base64url (6 bits a character) that padding is cut from at random offsets: as hard for
+ * gzip as fresh random text (its window is 32 KiB) at a fraction of the cost.
  */
-const PADDING_POOL = randomBytes(2 * 1024 * 1024).toString('hex');
+const PADDING_POOL = randomBytes(3 * 1024 * 1024).toString('base64url');
 
-function padding(length: number, compressible: boolean): string {
-  if (compressible) return 'x'.repeat(length);
+function padding(length: number): string {
   const start = Math.floor(Math.random() * (PADDING_POOL.length - length));
   return PADDING_POOL.slice(start, start + length);
 }
 
-function csvLine(row: NodeRow, paddingLength: number, compressible: boolean): string {
+function csvLine(row: NodeRow, paddingLength: number): string {
   const start = row.intervalStart;
   const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), 1));
   const nextMonth = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  const labels = paddingLength ? `label_pad:${padding(paddingLength, compressible)}` : '';
+  const labels = paddingLength ? `label_pad:${padding(paddingLength)}` : '';
   return [
     kokuTime(month),
     kokuTime(nextMonth),
@@ -132,7 +129,7 @@ function* csvBatches(spec: NodePackageSpec, rowsPerFile: number): Generator<{ fi
       file += 1;
       lines = [CSV_COLUMNS.join(',')];
     }
-    lines.push(csvLine(row, spec.padding ?? 0, spec.compressiblePadding ?? false));
+    lines.push(csvLine(row, spec.padding ?? 0));
     rows += 1;
     if (lines.length >= 1000) {
       yield { file, text: `${lines.join('\n')}\n` };
