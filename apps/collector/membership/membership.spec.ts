@@ -227,6 +227,18 @@ describe('Membership heartbeats', () => {
     expect(tracker.fenced(Date.now())).toBe(true);
   });
 
+  it('sends heartbeats one interval apart however long the answers take', async () => {
+    const heartbeats: number[] = [];
+    const fake = controllerFor(() => {
+      heartbeats.push(Date.now());
+      return new Promise((resolve) => setTimeout(() => resolve(REGISTERED), 1_500));
+    });
+    membership = start(fake.controller);
+    membership.start();
+    await jest.advanceTimersByTimeAsync(35_000);
+    expect(heartbeats).toEqual([10_000, 20_000, 30_000]);
+  });
+
   it('fetches credentials for a vCenter it holds indices on only when their version changes', async () => {
     const answers = [held(2), held(2), held(3), held(3, { paused: true, groupIndices: [] }), held(3)];
     const fake = controllerFor(() => Promise.resolve({ ...REGISTERED, assignment: answers.shift()! }));

@@ -143,7 +143,9 @@ export class Membership {
     this.tracker.update(response, new Map(this.credentials), sentAtMs);
     this.pendingStats = undefined;
     this.onAnswer(response, before);
-    return response.heartbeatIntervalSeconds * 1000;
+    // One interval after this call was sent: a slow answer or credentials fetch must not stretch
+    // the period, or a live collector misses its lease.
+    return Math.max(0, response.heartbeatIntervalSeconds * 1000 - (Date.now() - sentAtMs));
   }
 
   /** Fetches the credentials of each vCenter it holds indices on whose version it does not hold. */
