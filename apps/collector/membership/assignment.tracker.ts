@@ -18,14 +18,15 @@ export class AssignmentTracker {
   private credentials: ReadonlyMap<string, VcenterCredentials> = new Map();
   private lastContactMs = 0;
 
+  /** `sentAtMs`: when the call this answers was sent, the earliest the controller can have renewed the lease. */
   update(
     response: AssignmentResponse,
     credentials: ReadonlyMap<string, VcenterCredentials>,
-    nowMs: number,
+    sentAtMs: number,
   ): void {
     this.response = response;
     this.credentials = credentials;
-    this.lastContactMs = nowMs;
+    this.lastContactMs = sentAtMs;
   }
 
   forget(): void {

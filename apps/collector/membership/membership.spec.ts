@@ -206,6 +206,40 @@ describe('Membership heartbeats', () => {
     expect(membership.drained).toBe(true);
   });
 
+  it('counts its lease from when it sent the heartbeat, not from the slow answer', async () => {
+    // Registered at 0; the heartbeat sent at 10 s is answered at 15 s; later ones never are.
+    const answers = [
+      () => new Promise<AssignmentResponse>((resolve) => setTimeout(() => resolve(REGISTERED), 5_000)),
+    ];
+    const fake = controllerFor(() => (answers.shift() ?? (() => new Promise<never>(() => undefined)))());
+    const tracker = new AssignmentTracker();
+    membership = new Membership(
+      fake.controller,
+      tracker,
+      { name: 'slow', version: '1', capacity: 1, maxRetryDelayMs: 10_000 },
+      () => undefined,
+    );
+    membership.start();
+    await jest.advanceTimersByTimeAsync(39_900);
+    expect(fake.calls).toEqual(['register', 'heartbeat', 'heartbeat']);
+    expect(tracker.fenced(Date.now())).toBe(false);
+    // The controller renewed the lease at 10 s at the latest: with a 30 s TTL it may be gone after 40 s.
+    await jest.advanceTimersByTimeAsync(200);
+    expect(tracker.fenced(Date.now())).toBe(true);
+  });
+
+  it('sends heartbeats one interval apart however long the answers take', async () => {
+    const heartbeats: number[] = [];
+    const fake = controllerFor(() => {
+      heartbeats.push(Date.now());
+      return new Promise((resolve) => setTimeout(() => resolve(REGISTERED), 1_500));
+    });
+    membership = start(fake.controller);
+    membership.start();
+    await jest.advanceTimersByTimeAsync(35_000);
+    expect(heartbeats).toEqual([10_000, 20_000, 30_000]);
+  });
+
   it('fetches credentials for a vCenter it holds indices on only when their version changes', async () => {
     const answers = [held(2), held(2), held(3), held(3, { paused: true, groupIndices: [] }), held(3)];
     const fake = controllerFor(() => Promise.resolve({ ...REGISTERED, assignment: answers.shift()! }));

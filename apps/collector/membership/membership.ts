@@ -75,6 +75,7 @@ export class Membership {
 
   /** Returns the wait before the next attempt. */
   private async register(): Promise<number> {
+    const sentAtMs = Date.now();
     try {
       const response = await this.controller.register({
         name: this.member.name,
@@ -86,7 +87,7 @@ export class Membership {
       this.logger.log(`registered as ${response.collectorId} (instance ${this.instanceId})`);
       this.failedRegistrations = 0;
       this.problem = null;
-      return await this.accept(response);
+      return await this.accept(response, sentAtMs);
     } catch (error) {
       this.failedRegistrations++;
       const status = error instanceof ControllerError ? error.status : 0;
@@ -111,8 +112,9 @@ export class Membership {
 
   /** Returns the wait before the next heartbeat, or undefined when drained. */
   private async heartbeat(id: string): Promise<number | undefined> {
+    const sentAtMs = Date.now();
     try {
-      return await this.accept(await this.controller.heartbeat(id, this.pendingStats));
+      return await this.accept(await this.controller.heartbeat(id, this.pendingStats), sentAtMs);
     } catch (error) {
       if (error instanceof ControllerError && error.gone === CollectorGone.Drained) {
         this.drained = true;
@@ -130,13 +132,20 @@ export class Membership {
     }
   }
 
-  private async accept(response: AssignmentResponse): Promise<number> {
+  /**
+   * Takes an answer to a call sent at `sentAtMs`. The lease runs from then, not from the answer:
+   * the controller renewed it when the call arrived, and a slow answer must not let this collector
+   * collect past the moment the controller may give its entities to others.
+   */
+  private async accept(response: AssignmentResponse, sentAtMs: number): Promise<number> {
     const before = this.tracker.latest;
     await this.refreshCredentials(response);
-    this.tracker.update(response, new Map(this.credentials), Date.now());
+    this.tracker.update(response, new Map(this.credentials), sentAtMs);
     this.pendingStats = undefined;
     this.onAnswer(response, before);
-    return response.heartbeatIntervalSeconds * 1000;
+    // One interval after this call was sent: a slow answer or credentials fetch must not stretch
+    // the period, or a live collector misses its lease.
+    return Math.max(0, response.heartbeatIntervalSeconds * 1000 - (Date.now() - sentAtMs));
   }
 
   /** Fetches the credentials of each vCenter it holds indices on whose version it does not hold. */
