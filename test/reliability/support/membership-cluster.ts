@@ -242,7 +242,8 @@ export class MembershipCluster {
   async startCollector(name: string, env: Record<string, string> = {}): Promise<Run> {
     const app = await this.cluster.startCollector(name, {
       VCC_SINKS: JSON.stringify([
-        { type: 'influxdb-v1', url: `${this.recorder.url}/${name}`, database: 'vcc' },
+        // vcc's schema: the checks compare each value with the simulator's function of it, under one instance tag.
+        { type: 'influxdb-v1', url: `${this.recorder.url}/${name}`, database: 'vcc', schema: 'vcc' },
       ]),
       ...env,
     });
