@@ -17,6 +17,16 @@ interface PeriodRow {
 }
 
 /** The aggregation_job table. */
+/**
+ * True for a row whose owner (the job runner's owner number in `owner`) no longer holds its owner
+ * lock in this database: its process died. $1 is JOB_OWNER_LOCK_CLASS.
+ */
+export const ownerLockGone = (owner: string): string => `NOT EXISTS (
+            SELECT 1 FROM pg_locks
+             WHERE locktype = 'advisory' AND granted
+               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+               AND classid = $1::bigint::oid AND objid = ${owner}::bigint::oid AND objsubid = 2)`;
+
 @Injectable()
 export class JobRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -134,11 +144,7 @@ export class JobRepository {
           SET state = 'failed', finished_at = clock_timestamp(),
               error = 'interrupted: the aggregator running it stopped before it finished; nothing it wrote was kept'
         WHERE state = 'running'
-          AND NOT EXISTS (
-            SELECT 1 FROM pg_locks
-             WHERE locktype = 'advisory' AND granted
-               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND classid = $1::bigint::oid AND objid = job.owner::bigint::oid AND objsubid = 2)
+          AND ${ownerLockGone('job.owner')}
         RETURNING ${COLUMNS}`,
       [JOB_OWNER_LOCK_CLASS],
     )) as [Job[], number];

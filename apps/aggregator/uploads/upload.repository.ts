@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { JOB_OWNER_LOCK_CLASS } from '../jobs/job.repository';
+import { JOB_OWNER_LOCK_CLASS, ownerLockGone } from '../jobs/job.repository';
 
 export const UPLOAD_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type UploadState = (typeof UPLOAD_STATES)[number];
@@ -102,11 +102,7 @@ export class UploadRepository {
           SET state = 'failed', finished_at = clock_timestamp(),
               error = 'interrupted: the aggregator that accepted the package stopped before ingesting it; nothing was kept, upload it again'
         WHERE state IN ('queued', 'running')
-          AND NOT EXISTS (
-            SELECT 1 FROM pg_locks
-             WHERE locktype = 'advisory' AND granted
-               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-               AND classid = $1::bigint::oid AND objid = upload.owner::bigint::oid AND objsubid = 2)
+          AND ${ownerLockGone('upload.owner')}
         RETURNING ${COLUMNS}`,
       [JOB_OWNER_LOCK_CLASS],
     )) as [Upload[], number];
